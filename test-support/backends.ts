@@ -1,0 +1,38 @@
+// Finds the real PostgreSQL and Redis the integration tests use. With
+// ELWOSA_REQUIRE_REAL_BACKENDS=1 (CI) a missing backend fails the run instead of
+// silently falling back to the embedded ones.
+import net from 'node:net';
+
+export const TEST_PG_URL = process.env.ELWOSA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.ELWOSA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function checkBackends(): Promise<void> {
+  const [pg, redis] = await Promise.all([reachable(TEST_PG_URL), reachable(TEST_REDIS_URL)]);
+  process.env.ELWOSA_TEST_HAVE_PG = pg ? '1' : '0';
+  process.env.ELWOSA_TEST_HAVE_REDIS = redis ? '1' : '0';
+  if (process.env.ELWOSA_REQUIRE_REAL_BACKENDS === '1' && !(pg && redis)) {
+    throw new Error(
+      `ELWOSA_REQUIRE_REAL_BACKENDS=1 but ${[!pg && `PostgreSQL (${TEST_PG_URL})`, !redis && `Redis (${TEST_REDIS_URL})`].filter(Boolean).join(' and ')} unreachable`,
+    );
+  }
+}
+
+export const haveRealPg = (): boolean => process.env.ELWOSA_TEST_HAVE_PG === '1';
+export const haveRealRedis = (): boolean => process.env.ELWOSA_TEST_HAVE_REDIS === '1';
