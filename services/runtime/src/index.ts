@@ -1,1 +1,21 @@
-export const placeholder = 1;
+// @elwosa/runtime: what every service needs, in one place.
+export * from './config/load-config.js';
+export * from './config/platform-config.js';
+export * from './config/targets.js';
+export * from './http/bind-route.js';
+export * from './http/openapi.js';
+export * from './http/problem.js';
+export * from './http/request-id.js';
+export * from './http/route-spec.js';
+export * from './http/safe-json.js';
+export * from './http/service-app.js';
+export * from './identity/access-token.js';
+export * from './identity/identity.js';
+export * from './identity/permissions.js';
+export * from './identity/session-keys.js';
+export * from './lifecycle/http-server.js';
+export * from './lifecycle/lifecycle.js';
+export * from './lifecycle/readiness.js';
+export * from './observability/logger.js';
+export * from './observability/metrics.js';
+export * from './observability/trace-context.js';

@@ -1,0 +1,59 @@
+// Graceful shutdown in three phases on SIGTERM/SIGINT: drain (readiness fails), stop (no new
+// connections, WebSockets closed with 1001, in-flight requests finish), close (database,
+// cache). The process exits before the grace period ends, whatever hangs.
+import type { Logger } from 'pino';
+
+type Hook = () => Promise<void> | void;
+export type ShutdownPhase = 'drain' | 'stop' | 'close';
+
+export class Lifecycle {
+  private readonly hooks: Record<ShutdownPhase, Hook[]> = { drain: [], stop: [], close: [] };
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    readonly graceMs: number,
+  ) {}
+
+  on(phase: ShutdownPhase, hook: Hook): this {
+    this.hooks[phase].push(hook);
+    return this;
+  }
+
+  get shuttingDown(): boolean {
+    return this.shutdownPromise !== undefined;
+  }
+
+  /** Runs the phases once; later calls return the same promise. */
+  shutdown(reason: string): Promise<void> {
+    this.shutdownPromise ??= this.run(reason);
+    return this.shutdownPromise;
+  }
+
+  private async run(reason: string): Promise<void> {
+    this.logger.info({ reason, graceMs: this.graceMs }, 'shutting down');
+    for (const phase of ['drain', 'stop', 'close'] as const) {
+      const results = await Promise.allSettled(this.hooks[phase].map(async (hook) => hook()));
+      for (const r of results) {
+        if (r.status === 'rejected')
+          this.logger.warn({ err: String(r.reason), phase }, 'shutdown hook failed');
+      }
+    }
+    this.logger.info('shutdown complete');
+  }
+
+  /** Installs SIGTERM/SIGINT handlers that shut down and exit (code 0, or 1 past the grace period). */
+  installSignalHandlers(): void {
+    const handle = (signal: NodeJS.Signals) => {
+      if (this.shuttingDown) return;
+      const deadline = setTimeout(() => {
+        this.logger.error('grace period elapsed; exiting');
+        process.exit(1);
+      }, this.graceMs);
+      deadline.unref();
+      void this.shutdown(signal).then(() => process.exit(0));
+    };
+    process.on('SIGTERM', handle);
+    process.on('SIGINT', handle);
+  }
+}
