@@ -1,0 +1,23 @@
+// What the process gives every service it runs: config, logger, lifecycle, cache/bus.
+import type { Logger } from 'pino';
+import type { CacheBus } from '../cache/cache-bus.js';
+import type { PlatformConfig } from '../config/platform-config.js';
+import type { Target } from '../config/targets.js';
+import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { Readiness } from '../lifecycle/readiness.js';
+
+export interface PlatformDeps {
+  config: PlatformConfig;
+  /** Root logger; services derive `{service}` children. */
+  logger: Logger;
+  lifecycle: Lifecycle;
+  cache: CacheBus;
+}
+
+export interface RunningService {
+  target: Target;
+  port: number;
+  readiness: Readiness;
+}
+
+export type ServiceStarter = (deps: PlatformDeps) => Promise<RunningService>;

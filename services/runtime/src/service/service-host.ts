@@ -1,0 +1,90 @@
+// Hosts one service: its logger, metrics, readiness, express app, token verifier and HTTP
+// server, wired into the process lifecycle (drain → stop → close).
+import type { Express, Router } from 'express';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
+import { CacheUnavailableError } from '../cache/errors.js';
+import type { Target } from '../config/targets.js';
+import { createRouteBinder, type RouteBinder } from '../http/bind-route.js';
+import { problems } from '../http/problem.js';
+import { createServiceApp, type ErrorMapper } from '../http/service-app.js';
+import { type AccessTokenVerifier, createAccessTokenVerifier } from '../identity/access-token.js';
+import { createSessionCheck } from '../identity/session-check.js';
+import { type HttpServerHandle, listen } from '../lifecycle/http-server.js';
+import { Readiness } from '../lifecycle/readiness.js';
+import { createServiceMetrics, type ServiceMetrics } from '../observability/metrics.js';
+import type { PlatformDeps, RunningService } from './platform-deps.js';
+
+export const mapCacheUnavailable: ErrorMapper = (err) =>
+  err instanceof CacheUnavailableError ? problems.unavailable('cache unavailable') : undefined;
+
+export interface ServiceHostOptions {
+  target: Target;
+  deps: PlatformDeps;
+  errorMappers?: ErrorMapper[];
+  /** Token keys; defaults to the auth service's JWKS (JWT_JWKS_URL or the auth service URL). */
+  tokenKeys?: JWTVerifyGetKey;
+  bodyLimit?: string;
+}
+
+export interface ServiceHost {
+  target: Target;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  readiness: Readiness;
+  app: Express;
+  router: Router;
+  binder: RouteBinder;
+  verifier: AccessTokenVerifier;
+  /** Starts listening on the target's port and registers the shutdown hooks. */
+  start(): Promise<RunningService & { server: HttpServerHandle }>;
+}
+
+export function jwksUrlFor(deps: PlatformDeps): string {
+  return deps.config.jwt.jwksUrl ?? `${deps.config.serviceUrls.auth}/.well-known/jwks.json`;
+}
+
+export function createServiceHost(options: ServiceHostOptions): ServiceHost {
+  const { target, deps } = options;
+  const logger = deps.logger.child({ service: target });
+  const metrics = createServiceMetrics();
+  const readiness = new Readiness().add('cache', async () => {
+    await deps.cache.ping();
+  });
+  const { app, router } = createServiceApp({
+    service: target,
+    logger,
+    metrics,
+    readiness,
+    errorMappers: [mapCacheUnavailable, ...(options.errorMappers ?? [])],
+    trustProxyHops: deps.config.trustProxyHops,
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  const verifier = createAccessTokenVerifier({
+    keys:
+      options.tokenKeys ??
+      createRemoteJWKSet(new URL(jwksUrlFor(deps)), { timeoutDuration: 2000, cooldownDuration: 5000 }),
+    issuer: deps.config.jwt.issuer,
+    audience: deps.config.jwt.audience,
+    sessionCheck: createSessionCheck({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth }),
+  });
+  const binder = createRouteBinder(verifier);
+  return {
+    target,
+    logger,
+    metrics,
+    readiness,
+    app,
+    router,
+    binder,
+    verifier,
+    async start() {
+      const port = deps.config.ports[target];
+      const server = await listen(app, port);
+      deps.lifecycle.on('drain', () => readiness.startDraining());
+      deps.lifecycle.on('stop', () => server.close(deps.lifecycle.graceMs - 1000));
+      logger.info({ port: server.port }, 'listening');
+      return { target, port: server.port, readiness, server };
+    },
+  };
+}
