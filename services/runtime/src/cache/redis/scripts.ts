@@ -1,0 +1,66 @@
+// Lua scripts, registered with ioredis defineCommand (EVALSHA, falling back to EVAL on NOSCRIPT).
+import type { Redis } from 'ioredis';
+
+/**
+ * Sliding log on a sorted set, the same steps as slideAndTry (sliding-window.ts), in Redis's clock
+ * so every replica of a service shares one time line. Members are unique per call (ARGV[3]).
+ * Returns {allowed 0|1, count, now, oldest, newest}.
+ */
+const SLIDING_WINDOW = `
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', key, now, ARGV[3])
+  redis.call('PEXPIRE', key, window)
+  count = count + 1
+  allowed = 1
+end
+local oldest = now
+local newest = now
+if count > 0 then
+  oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+  newest = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+end
+return {allowed, count, now, oldest, newest}
+`;
+
+/** INCRBY that sets the TTL (ARGV[2] ms, 0 = none) only when it creates the counter. */
+const INCR_WITH_TTL = `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if created and ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+return value
+`;
+
+export type SlidingWindowReply = [
+  allowed: number,
+  count: number,
+  now: number,
+  oldest: number,
+  newest: number,
+];
+
+export interface ScriptCommands {
+  elwosaSlidingWindow(
+    key: string,
+    limit: number,
+    windowMs: number,
+    member: string,
+  ): Promise<SlidingWindowReply>;
+  elwosaIncr(key: string, by: number, ttlMs: number): Promise<number>;
+}
+
+export type ScriptedRedis = Redis & ScriptCommands;
+
+export function defineScripts(redis: Redis): ScriptedRedis {
+  redis.defineCommand('elwosaSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+  redis.defineCommand('elwosaIncr', { numberOfKeys: 1, lua: INCR_WITH_TTL });
+  return redis as ScriptedRedis;
+}
