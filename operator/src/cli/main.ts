@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// elwosa-operator: `run` (the controller), `render -f <stack.yaml>` (offline), `crd` (the CRD YAML).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { renderCrdYaml } from '../api/crd.js';
+import { loadDashboards } from '../dashboards.js';
+import { renderManifest } from '../render.js';
+import { generateSecrets } from '../secrets.js';
+import { toYamlStream } from '../yaml.js';
+
+const USAGE = `usage:
+  elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--cloudnativepg] [--dashboards <dir>]
+  elwosa-operator crd [-o <file>]
+  elwosa-operator run [--namespace <ns>] [--metrics-port 8080] [--no-leader-elect]
+                      (in-cluster, or KUBECONFIG / ~/.kube/config)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'render': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          file: { type: 'string', short: 'f' },
+          'no-monitoring-crds': { type: 'boolean', default: false },
+          cloudnativepg: { type: 'boolean', default: false },
+          dashboards: { type: 'string' },
+        },
+      });
+      if (!values.file) throw new UsageError('render needs -f <stack.yaml>');
+      const text = values.file === '-' ? readFileSync(0, 'utf8') : readFileSync(values.file, 'utf8');
+      const objects = renderManifest(text, {
+        capabilities: { monitoring: !values['no-monitoring-crds'], cloudNativePG: values.cloudnativepg },
+        dashboards: loadDashboards(values.dashboards),
+        secrets: generateSecrets(),
+      });
+      process.stdout.write(toYamlStream(objects));
+      return 0;
+    }
+    case 'crd': {
+      const { values } = parseArgs({ args: rest, options: { output: { type: 'string', short: 'o' } } });
+      if (values.output) writeFileSync(values.output, renderCrdYaml());
+      else process.stdout.write(renderCrdYaml());
+      return 0;
+    }
+    case 'run': {
+      const { runOperator } = await import('./run.js');
+      return runOperator(rest);
+    }
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(
+      err instanceof UsageError
+        ? `${err.message}\n${USAGE}`
+        : `error: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

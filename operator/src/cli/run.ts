@@ -1,0 +1,3 @@
+export async function runOperator(_args: string[]): Promise<number> {
+  throw new Error('run: not built yet');
+}
