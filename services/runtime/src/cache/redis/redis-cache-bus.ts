@@ -218,7 +218,7 @@ export class RedisCacheBus implements CacheBus {
     }
   }
 
-  private call<T>(command: (redis: ScriptedRedis) => Promise<T>): Promise<T> {
+  private async call<T>(command: (redis: ScriptedRedis) => Promise<T>): Promise<T> {
     this.assertOpen();
     return guard(command(this.client));
   }
