@@ -71,7 +71,10 @@ function redisContainer(ctx: StackContext, persistent: boolean): V1Container {
     livenessProbe: { tcpSocket: { port: 'redis' }, periodSeconds: 20, failureThreshold: 6 },
     resources: resourceRequirements(redis.resources),
     securityContext: containerSecurityContext(),
-    volumeMounts: [{ name: 'data', mountPath: '/data' }],
+    volumeMounts: [
+      { name: 'data', mountPath: '/data' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
   };
 }
 
@@ -82,7 +85,7 @@ function redisWorkload(ctx: StackContext): KubeObject {
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(REDIS_UID),
     containers: [redisContainer(ctx, persistent)],
-    ...(persistent ? {} : { volumes: [{ name: 'data', emptyDir: {} }] }),
+    volumes: [{ name: 'tmp', emptyDir: {} }, ...(persistent ? [] : [{ name: 'data', emptyDir: {} }])],
   });
   const template = (persistent: boolean) => ({
     metadata: { labels: objectMeta(ctx, name, 'redis').labels },
