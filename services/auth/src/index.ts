@@ -1,1 +1,2 @@
-export const placeholder = 1;
+export { authRouteSpecs, authRoutes } from './api.js';
+export { AUTH_SCHEMA, authMigrationsDir, startAuth } from './service.js';

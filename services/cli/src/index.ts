@@ -1,1 +1,2 @@
-export const placeholder = 1;
+export { parseCommand } from './args.js';
+export { resolveTargets } from './commands/start.js';

@@ -38,4 +38,9 @@ export function defineRoute<B extends z.ZodType, Q extends z.ZodType, P extends 
   return spec;
 }
 
-export type InferOr<T, Fallback> = T extends z.ZodType ? z.output<T> : Fallback;
+/** The parsed type of an optional schema slot of a route spec, or `Fallback` when it is absent. */
+export type InferOr<T, Fallback> = [Exclude<T, undefined>] extends [never]
+  ? Fallback
+  : Exclude<T, undefined> extends z.ZodType
+    ? z.output<Exclude<T, undefined>>
+    : Fallback;

@@ -1,13 +1,15 @@
-// Graceful shutdown in three phases on SIGTERM/SIGINT: drain (readiness fails), stop (no new
-// connections, WebSockets closed with 1001, in-flight requests finish), close (database,
-// cache). The process exits before the grace period ends, whatever hangs.
+// Graceful shutdown in phases on SIGTERM/SIGINT: drain (readiness fails), stop (no new
+// connections, WebSockets closed with 1001, in-flight requests finish), close (database pools,
+// consumers), release (what those used: the cache connection, the embedded database). The
+// process exits before the grace period ends, whatever hangs.
 import type { Logger } from 'pino';
 
 type Hook = () => Promise<void> | void;
-export type ShutdownPhase = 'drain' | 'stop' | 'close';
+export type ShutdownPhase = 'drain' | 'stop' | 'close' | 'release';
+const PHASES: readonly ShutdownPhase[] = ['drain', 'stop', 'close', 'release'];
 
 export class Lifecycle {
-  private readonly hooks: Record<ShutdownPhase, Hook[]> = { drain: [], stop: [], close: [] };
+  private readonly hooks: Record<ShutdownPhase, Hook[]> = { drain: [], stop: [], close: [], release: [] };
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(
@@ -32,7 +34,7 @@ export class Lifecycle {
 
   private async run(reason: string): Promise<void> {
     this.logger.info({ reason, graceMs: this.graceMs }, 'shutting down');
-    for (const phase of ['drain', 'stop', 'close'] as const) {
+    for (const phase of PHASES) {
       const results = await Promise.allSettled(this.hooks[phase].map(async (hook) => hook()));
       for (const r of results) {
         if (r.status === 'rejected')

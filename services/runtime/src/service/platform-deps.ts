@@ -8,10 +8,16 @@ import type { Readiness } from '../lifecycle/readiness.js';
 
 export interface PlatformDeps {
   config: PlatformConfig;
+  /** The raw environment, for settings a single service reads (validated by that service). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Root logger; services derive `{service}` children. */
   logger: Logger;
   lifecycle: Lifecycle;
   cache: CacheBus;
+  /** PostgreSQL for services that own tables: DATABASE_URL, or the embedded server's URL. */
+  databaseUrl: string;
+  /** Apply a service's migrations when it starts (all-in-one); the operator runs a Job instead. */
+  migrateOnStart: boolean;
 }
 
 export interface RunningService {

@@ -57,7 +57,8 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     metrics,
     readiness,
     errorMappers: [mapCacheUnavailable, ...(options.errorMappers ?? [])],
-    trustProxyHops: deps.config.trustProxyHops,
+    // Services sit behind the gateway: one more trusted hop than the gateway itself.
+    trustProxyHops: target === 'gateway' ? deps.config.trustProxyHops : deps.config.trustProxyHops + 1,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   const verifier = createAccessTokenVerifier({

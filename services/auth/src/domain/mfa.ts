@@ -1,0 +1,55 @@
+// TOTP enrolment (pending secret → confirmed with a code → 10 backup codes) and disabling.
+import { type Identity, problems } from '@elwosa/runtime';
+import { acceptedTotpStep, enrolmentDetails, hashBackupCode, newBackupCodes, newTotpSecret } from '../crypto/totp.js';
+import { appendAudit } from '../store/audit-log.js';
+import type { AuthContext, ClientInfo } from './context.js';
+import { requirePassword } from './reauthentication.js';
+
+export async function beginEnrolment(ctx: AuthContext, identity: Identity) {
+  const user = await ctx.db.user.findUnique({ where: { id: identity.userId } });
+  if (!user) throw problems.unauthorized();
+  if (user.totpEnabledAt) throw problems.conflict('MFA is already enabled; disable it first');
+  const secret = newTotpSecret();
+  await ctx.db.user.update({ where: { id: user.id }, data: { totpPendingSecret: secret } });
+  return enrolmentDetails(secret, user.email);
+}
+
+export async function confirmEnrolment(ctx: AuthContext, identity: Identity, code: string, client: ClientInfo) {
+  const user = await ctx.db.user.findUnique({ where: { id: identity.userId } });
+  if (!user) throw problems.unauthorized();
+  if (user.totpEnabledAt) throw problems.conflict('MFA is already enabled');
+  if (!user.totpPendingSecret) throw problems.conflict('start enrolment first');
+  const step = acceptedTotpStep(user.totpPendingSecret, code);
+  if (step === undefined) throw problems.badRequest('the code is not correct');
+  const backupCodes = newBackupCodes();
+  await ctx.db.$transaction([
+    ctx.db.user.update({
+      where: { id: user.id },
+      data: {
+        totpSecret: user.totpPendingSecret,
+        totpPendingSecret: null,
+        totpEnabledAt: new Date(),
+        totpLastStep: BigInt(step),
+      },
+    }),
+    ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
+    ctx.db.backupCode.createMany({ data: backupCodes.map((c) => ({ userId: user.id, codeHash: hashBackupCode(c) })) }),
+  ]);
+  await appendAudit(ctx.db, client, { event: 'mfa.enabled', outcome: 'success', userId: user.id });
+  await ctx.events.emit('mfa.enabled', user.id, { ip: client.ip });
+  return { backupCodes };
+}
+
+export async function disableMfa(ctx: AuthContext, identity: Identity, password: string, client: ClientInfo) {
+  const user = await requirePassword(ctx, identity, password);
+  if (!user.totpEnabledAt) throw problems.conflict('MFA is not enabled');
+  await ctx.db.$transaction([
+    ctx.db.user.update({
+      where: { id: user.id },
+      data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
+    }),
+    ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
+  ]);
+  await appendAudit(ctx.db, client, { event: 'mfa.disabled', outcome: 'success', userId: user.id });
+  await ctx.events.emit('mfa.disabled', user.id, { ip: client.ip });
+}

@@ -1,0 +1,171 @@
+// Sessions are refresh-token families. Creating one issues the first refresh token; rotation
+// serialises on the session row (SELECT … FOR UPDATE) so concurrent refreshes of one token yield
+// at most one live child; revocation is written to the database first, then to the cache.
+import { randomUUID } from 'node:crypto';
+import { problems } from '@elwosa/runtime';
+import { newRefreshToken, sha256Hex } from '../crypto/tokens.js';
+import type { User } from '../generated/prisma/client.js';
+import { appendAudit } from '../store/audit-log.js';
+import { toUserDto, type Tx } from '../store/db.js';
+import type { AuthContext, ClientInfo } from './context.js';
+import { decideRefresh } from './refresh-decision.js';
+
+export interface TokenPair {
+  tokenType: 'Bearer';
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+  user: ReturnType<typeof toUserDto>;
+}
+
+function refreshExpiry(ctx: AuthContext, sessionExpiresAt: Date): Date {
+  const byTtl = Date.now() + ctx.settings.refreshTtlSeconds * 1000;
+  return new Date(Math.min(byTtl, sessionExpiresAt.getTime()));
+}
+
+async function tokenPair(ctx: AuthContext, user: User, sessionId: string, refreshToken: string, refreshExpiresAt: Date): Promise<TokenPair> {
+  return {
+    tokenType: 'Bearer',
+    accessToken: await ctx.minter.accessToken({ userId: user.id, sessionId, roles: user.roles }),
+    expiresIn: ctx.settings.accessTtlSeconds,
+    refreshToken,
+    refreshExpiresIn: Math.floor((refreshExpiresAt.getTime() - Date.now()) / 1000),
+    user: toUserDto(user),
+  };
+}
+
+export async function startSession(ctx: AuthContext, user: User, client: ClientInfo, mfa: boolean): Promise<TokenPair> {
+  const sessionId = randomUUID();
+  const expiresAt = new Date(Date.now() + ctx.settings.sessionMaxAgeSeconds * 1000);
+  const refreshToken = newRefreshToken();
+  const refreshExpiresAt = refreshExpiry(ctx, expiresAt);
+  await ctx.db.$transaction([
+    ctx.db.session.create({
+      data: { id: sessionId, userId: user.id, userAgent: client.userAgent.slice(0, 512), ip: client.ip, mfa, expiresAt },
+    }),
+    ctx.db.refreshToken.create({
+      data: { sessionId, tokenHash: sha256Hex(refreshToken), expiresAt: refreshExpiresAt },
+    }),
+  ]);
+  await ctx.liveness.markActive(sessionId, user.id, expiresAt);
+  return tokenPair(ctx, user, sessionId, refreshToken, refreshExpiresAt);
+}
+
+type RotationOutcome =
+  | { kind: 'rotated'; user: User; sessionId: string; sessionExpiresAt: Date; refreshToken: string; refreshExpiresAt: Date }
+  | { kind: 'reuse'; userId: string; sessionId: string }
+  | { kind: 'rejected' };
+
+async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<RotationOutcome> {
+  const token = await tx.refreshToken.findUnique({ where: { tokenHash: sha256Hex(presented) } });
+  if (!token) return { kind: 'rejected' };
+  // Serialise every refresh of this family.
+  await tx.$queryRaw`SELECT id FROM "auth"."sessions" WHERE id = ${token.sessionId}::uuid FOR UPDATE`;
+  const session = await tx.session.findUniqueOrThrow({ where: { id: token.sessionId }, include: { user: true } });
+  const current = await tx.refreshToken.findUniqueOrThrow({ where: { id: token.id } });
+  const now = new Date();
+  const decision = decideRefresh(
+    current,
+    { revokedAt: session.revokedAt, expiresAt: session.expiresAt, userDisabled: session.user.disabledAt !== null },
+    now,
+    ctx.settings.refreshReuseGraceMs,
+  );
+  switch (decision.action) {
+    case 'reject':
+      return { kind: 'rejected' };
+    case 'revoke-family':
+      await tx.session.update({ where: { id: session.id }, data: { revokedAt: now, revokedReason: 'refresh-token-reuse' } });
+      await tx.refreshToken.updateMany({ where: { sessionId: session.id, revokedAt: null }, data: { revokedAt: now } });
+      return { kind: 'reuse', userId: session.userId, sessionId: session.id };
+    case 'rotate-within-grace':
+      // Retire the sibling minted by the first use, so only the newest child lives.
+      await tx.refreshToken.updateMany({ where: { parentId: current.id, revokedAt: null }, data: { revokedAt: now } });
+      break;
+    case 'rotate':
+      await tx.refreshToken.update({ where: { id: current.id }, data: { usedAt: now } });
+      break;
+  }
+  const refreshToken = newRefreshToken();
+  const refreshExpiresAt = refreshExpiry(ctx, session.expiresAt);
+  await tx.refreshToken.create({
+    data: { sessionId: session.id, tokenHash: sha256Hex(refreshToken), parentId: current.id, expiresAt: refreshExpiresAt },
+  });
+  await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  return {
+    kind: 'rotated',
+    user: session.user,
+    sessionId: session.id,
+    sessionExpiresAt: session.expiresAt,
+    refreshToken,
+    refreshExpiresAt,
+  };
+}
+
+export async function refreshSession(ctx: AuthContext, presented: string, client: ClientInfo): Promise<TokenPair> {
+  const outcome = await ctx.db.$transaction((tx) => rotateInTx(tx, ctx, presented), { timeout: 10_000 });
+  if (outcome.kind === 'rejected') throw problems.unauthorized('invalid refresh token');
+  if (outcome.kind === 'reuse') {
+    await ctx.liveness.markRevoked([outcome.sessionId]);
+    await appendAudit(ctx.db, client, {
+      event: 'refresh.reuse_detected',
+      outcome: 'failure',
+      userId: outcome.userId,
+      details: { sessionId: outcome.sessionId },
+    });
+    await ctx.events.emit('refresh.reuse_detected', outcome.userId, { sessionId: outcome.sessionId, ip: client.ip });
+    throw problems.unauthorized('invalid refresh token');
+  }
+  await ctx.liveness.markActive(outcome.sessionId, outcome.user.id, outcome.sessionExpiresAt);
+  return tokenPair(ctx, outcome.user, outcome.sessionId, outcome.refreshToken, outcome.refreshExpiresAt);
+}
+
+/** Revokes sessions of a user (all, or all but `keep`, or only `only`); returns the revoked ids. */
+export async function revokeSessions(
+  ctx: AuthContext,
+  userId: string,
+  reason: string,
+  filter: { keep?: string; only?: string } = {},
+): Promise<string[]> {
+  const now = new Date();
+  const where = {
+    userId,
+    revokedAt: null,
+    ...(filter.only ? { id: filter.only } : {}),
+    ...(filter.keep ? { NOT: { id: filter.keep } } : {}),
+  };
+  const ids = await ctx.db.$transaction(async (tx) => {
+    const sessions = await tx.session.findMany({ where, select: { id: true } });
+    const sessionIds = sessions.map((s) => s.id);
+    if (sessionIds.length === 0) return [];
+    await tx.session.updateMany({ where: { id: { in: sessionIds } }, data: { revokedAt: now, revokedReason: reason } });
+    await tx.refreshToken.updateMany({ where: { sessionId: { in: sessionIds }, revokedAt: null }, data: { revokedAt: now } });
+    return sessionIds;
+  });
+  await ctx.liveness.markRevoked(ids);
+  return ids;
+}
+
+/** The user id of an active session (for the live-session lookup), refilling the cache. */
+export async function lookupActiveSession(ctx: AuthContext, sessionId: string): Promise<string | undefined> {
+  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { user: { select: { disabledAt: true } } } });
+  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.user.disabledAt) return undefined;
+  await ctx.liveness.refill(session.id, session.userId, session.expiresAt);
+  return session.userId;
+}
+
+export async function listSessions(ctx: AuthContext, userId: string, currentSessionId: string) {
+  const sessions = await ctx.db.session.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { lastSeenAt: 'desc' },
+    take: 100,
+  });
+  return sessions.map((s) => ({
+    id: s.id,
+    userAgent: s.userAgent,
+    ip: s.ip,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    current: s.id === currentSessionId,
+  }));
+}

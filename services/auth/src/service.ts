@@ -1,0 +1,64 @@
+// Starts the auth service (target `auth`).
+import { fileURLToPath } from 'node:url';
+import {
+  createServiceHost,
+  mapDatabaseUnavailable,
+  openServiceDatabase,
+  type PlatformDeps,
+  parseConfig,
+  type RunningService,
+} from '@elwosa/runtime';
+import { createLocalJWKSet } from 'jose';
+import { authEnvSchema, lockoutPolicies } from './config.js';
+import { createPasswordHasher } from './crypto/passwords.js';
+import { loadSigningKey } from './crypto/signing-keys.js';
+import { createTokenMinter } from './crypto/tokens.js';
+import { Lockouts } from './domain/brute-force.js';
+import type { AuthContext } from './domain/context.js';
+import { createSecurityEvents } from './domain/security-events.js';
+import { SessionLiveness } from './domain/session-liveness.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { bindAuthRoutes } from './http/routes.js';
+
+export const AUTH_SCHEMA = 'auth';
+export const authMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+
+export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
+  const authEnv = parseConfig(authEnvSchema, deps.env);
+  const key = await loadSigningKey({ privateKeyFile: deps.config.jwt.privateKeyFile, dataDir: deps.config.dataDir });
+  const host = createServiceHost({
+    target: 'auth',
+    deps,
+    errorMappers: [mapDatabaseUnavailable],
+    // The auth service verifies its own tokens with its own key: no JWKS round trip.
+    tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }),
+  });
+  const db = await openServiceDatabase(
+    { deps, schema: AUTH_SCHEMA, migrationsDir: authMigrationsDir, Client: PrismaClient, logger: host.logger },
+    host.readiness,
+  );
+  const ctx: AuthContext = {
+    db: db.client,
+    cache: deps.cache,
+    hasher: await createPasswordHasher(authEnv.ELWOSA_ARGON2_CONCURRENCY),
+    minter: createTokenMinter(key, {
+      issuer: deps.config.jwt.issuer,
+      audience: deps.config.jwt.audience,
+      accessTtlSeconds: deps.config.jwt.accessTtlSeconds,
+    }),
+    liveness: new SessionLiveness(deps.cache),
+    lockouts: new Lockouts(deps.cache),
+    events: createSecurityEvents(deps.cache, host.logger),
+    settings: {
+      accessTtlSeconds: deps.config.jwt.accessTtlSeconds,
+      refreshTtlSeconds: deps.config.jwt.refreshTtlSeconds,
+      sessionMaxAgeSeconds: authEnv.ELWOSA_SESSION_MAX_AGE,
+      adminEmail: deps.config.adminEmail,
+      lockouts: lockoutPolicies(authEnv),
+      refreshReuseGraceMs: authEnv.ELWOSA_REFRESH_REUSE_GRACE_MS,
+    },
+    logger: host.logger,
+  };
+  bindAuthRoutes(host.router, host.binder, ctx, key);
+  return host.start();
+}

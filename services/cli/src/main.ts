@@ -1,0 +1,34 @@
+// The `elwosa` entry point.
+import { readFileSync } from 'node:fs';
+import { migrateCommand } from './commands/migrate.js';
+import { startCommand } from './commands/start.js';
+import { parseCommand, USAGE, UsageError } from './args.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function main(argv: string[]): Promise<void> {
+  const command = parseCommand(argv);
+  switch (command.name) {
+    case 'start':
+      await startCommand(command.targets);
+      return;
+    case 'migrate':
+      await migrateCommand();
+      return;
+    case 'version':
+      console.log(version);
+      return;
+    case 'help':
+      console.log(USAGE);
+      return;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`elwosa: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`elwosa: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+// The services this build of the platform contains: how to start each target, its migrations,
+// and its public routes (for the gateway's OpenAPI document).
+import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
+import { startGateway } from '@elwosa/gateway';
+import type { RouteSpec, ServiceStarter, Target } from '@elwosa/runtime';
+
+export interface MigrationSet {
+  schema: string;
+  dir: string;
+}
+
+export interface ServiceEntry {
+  target: Target;
+  start: ServiceStarter;
+  migrations?: MigrationSet;
+  routes: readonly RouteSpec[];
+}
+
+const backendServices: ServiceEntry[] = [
+  {
+    target: 'auth',
+    start: startAuth,
+    migrations: { schema: AUTH_SCHEMA, dir: authMigrationsDir },
+    routes: authRouteSpecs,
+  },
+];
+
+/** Every public route of every service, in one list. */
+export const allRouteSpecs: readonly RouteSpec[] = backendServices.flatMap((s) => s.routes);
+
+export const SERVICES: readonly ServiceEntry[] = [
+  ...backendServices,
+  { target: 'gateway', start: (deps) => startGateway(deps, { routeSpecs: allRouteSpecs }), routes: [] },
+];
+
+export const availableTargets = (): Target[] => SERVICES.map((s) => s.target);
+
+export function serviceEntry(target: Target): ServiceEntry | undefined {
+  return SERVICES.find((s) => s.target === target);
+}
+
+export const allMigrations = (): MigrationSet[] => SERVICES.flatMap((s) => (s.migrations ? [s.migrations] : []));
