@@ -1,0 +1,103 @@
+// startGateway: the gateway target (port 8080). Composes the host (health, metrics, request id,
+// helmet, problem+json errors), CORS, the request pipeline (http-handler.ts), the proxy and the
+// WebSocket endpoint, and wires them into the process lifecycle.
+import type { HttpServerHandle, PlatformDeps, RouteSpec, RunningService } from '@elwosa/runtime';
+import { buildOpenApiDocument } from '@elwosa/runtime';
+import type { RequestHandler } from 'express';
+import type { JWTVerifyGetKey } from 'jose';
+import { corsAllowList, corsMiddleware } from './cors.js';
+import { createGatewayHost } from './host.js';
+import { createGatewayHandler } from './http-handler.js';
+import { createGatewayMetrics } from './metrics.js';
+import { MAX_BODY_BYTES } from './proxy/body.js';
+import { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from './proxy/breakers.js';
+import { createProxy } from './proxy/proxy.js';
+import type { UpstreamTimeouts } from './proxy/upstream-client.js';
+import { clientAddress } from './ratelimit/client-address.js';
+import { createRateLimiter } from './ratelimit/limiter.js';
+import { createRateLimitStep } from './ratelimit/rate-limit-step.js';
+import { compilePublicRoutes } from './routing/public-routes.js';
+import { ConnectionRegistry } from './ws/hub.js';
+import { DEFAULT_HEARTBEAT_MS } from './ws/protocol.js';
+import { createUpgradeHandler } from './ws/upgrade.js';
+
+export interface GatewayOptions {
+  /** The route specs of every service: public operations pass without a token; the OpenAPI document. */
+  routeSpecs: readonly RouteSpec[];
+  /** Token keys; defaults to the auth service's JWKS (JWT_JWKS_URL or the auth service URL). */
+  tokenKeys?: JWTVerifyGetKey;
+  /** WebSocket ping interval (default 30 s). */
+  heartbeatMs?: number;
+  timeouts?: Partial<UpstreamTimeouts>;
+  breaker?: Partial<BreakerSettings>;
+  maxBodyBytes?: number;
+}
+
+export interface RunningGateway extends RunningService {
+  server: HttpServerHandle;
+  /** Open WebSocket connections per user; later issues deliver events through it. */
+  hub: ConnectionRegistry;
+}
+
+export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectTimeoutMs: 2_000, responseTimeoutMs: 30_000 };
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+
+export async function startGateway(deps: PlatformDeps, options: GatewayOptions): Promise<RunningGateway> {
+  const { config } = deps;
+  let handleRequest: RequestHandler | undefined;
+  const host = createGatewayHost({
+    deps,
+    ...(options.tokenKeys ? { tokenKeys: options.tokenKeys } : {}),
+    before: [
+      corsMiddleware(corsAllowList(config.corsOrigins, deps.logger)),
+      (req, res, next) => handleRequest!(req, res, next),
+    ],
+  });
+  const metrics = createGatewayMetrics(host.metrics.registry);
+  const limiter = createRateLimiter({
+    cache: deps.cache,
+    limit: config.rateLimitPerMinute,
+    windowMs: RATE_LIMIT_WINDOW_MS,
+    logger: host.logger,
+  });
+  const rateLimit = createRateLimitStep(limiter, metrics);
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const proxy = createProxy({
+    serviceUrls: config.serviceUrls,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    breaker: { ...DEFAULT_BREAKER_SETTINGS, ...options.breaker },
+    maxBodyBytes,
+    metrics,
+  });
+  handleRequest = createGatewayHandler({
+    verifier: host.verifier,
+    isPublic: compilePublicRoutes(options.routeSpecs),
+    rateLimit,
+    proxy,
+    maxBodyBytes,
+    openApiJson: JSON.stringify(
+      buildOpenApiDocument({ title: 'ELWOSA API', version: '0.1.0' }, options.routeSpecs),
+    ),
+  });
+  const hub = new ConnectionRegistry();
+  const upgrades = createUpgradeHandler({
+    verifier: host.verifier,
+    rateLimit,
+    hub,
+    metrics,
+    logger: host.logger,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    clientIp: (req) =>
+      clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustProxyHops),
+    isDraining: () => host.readiness.draining,
+  });
+
+  const running = await host.start();
+  running.server.server.on('upgrade', upgrades.handle);
+  deps.lifecycle.on('stop', () => upgrades.shutdown(Math.max(1000, deps.lifecycle.graceMs / 2)));
+  deps.lifecycle.on('close', async () => {
+    proxy.close();
+    await limiter.close();
+  });
+  return { ...running, hub };
+}

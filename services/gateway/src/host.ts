@@ -1,0 +1,80 @@
+// The gateway's service host. It is `createServiceHost` (runtime service/service-host.ts) plus
+// one thing the runtime host cannot do yet: middleware mounted *before* the JSON body parser
+// (`before` of createServiceApp), which the proxy needs to see raw bodies. When the runtime host
+// accepts `before`, this file reduces to a call of createServiceHost.
+import {
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  createServiceApp,
+  createServiceMetrics,
+  createSessionCheck,
+  type HttpServerHandle,
+  jwksUrlFor,
+  listen,
+  mapCacheUnavailable,
+  type PlatformDeps,
+  Readiness,
+  type RunningService,
+  type ServiceMetrics,
+} from '@elwosa/runtime';
+import type { Express, RequestHandler } from 'express';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
+
+export interface GatewayHostOptions {
+  deps: PlatformDeps;
+  /** Token keys; defaults to the auth service's JWKS. */
+  tokenKeys?: JWTVerifyGetKey;
+  /** Installed before the body parsers; may refer to the host's parts through the closure. */
+  before: RequestHandler[];
+}
+
+export interface GatewayHost {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  readiness: Readiness;
+  app: Express;
+  verifier: AccessTokenVerifier;
+  start(): Promise<RunningService & { server: HttpServerHandle }>;
+}
+
+export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
+  const { deps } = options;
+  const target = 'gateway';
+  const logger = deps.logger.child({ service: target });
+  const metrics = createServiceMetrics();
+  const readiness = new Readiness().add('cache', async () => {
+    await deps.cache.ping();
+  });
+  const { app } = createServiceApp({
+    service: target,
+    logger,
+    metrics,
+    readiness,
+    errorMappers: [mapCacheUnavailable],
+    trustProxyHops: deps.config.trustProxyHops,
+    before: options.before,
+  });
+  const verifier = createAccessTokenVerifier({
+    keys:
+      options.tokenKeys ??
+      createRemoteJWKSet(new URL(jwksUrlFor(deps)), { timeoutDuration: 2000, cooldownDuration: 5000 }),
+    issuer: deps.config.jwt.issuer,
+    audience: deps.config.jwt.audience,
+    sessionCheck: createSessionCheck({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth }),
+  });
+  return {
+    logger,
+    metrics,
+    readiness,
+    app,
+    verifier,
+    async start() {
+      const server = await listen(app, deps.config.ports[target]);
+      deps.lifecycle.on('drain', () => readiness.startDraining());
+      deps.lifecycle.on('stop', () => server.close(deps.lifecycle.graceMs - 1000));
+      logger.info({ port: server.port }, 'listening');
+      return { target, port: server.port, readiness, server };
+    },
+  };
+}

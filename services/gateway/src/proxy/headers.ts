@@ -1,0 +1,70 @@
+// Header rewriting in both directions: hop-by-hop headers (RFC 9110 §7.6.1, including those the
+// Connection header names) never cross the proxy; spoofable identity headers from the client
+// are dropped; X-Forwarded-*, the request id and the trace context are set by the gateway.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { isSpoofableHeader } from '../identity/identity-headers.js';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+  const value = headers.connection;
+  if (!value) return new Set();
+  return new Set(
+    value
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+function copyEndToEnd(headers: IncomingHttpHeaders, drop: (name: string) => boolean): OutgoingHttpHeaders {
+  const listed = connectionListed(headers);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface ForwardingContext {
+  /** The client address as resolved with the trusted proxy hops (req.ip). */
+  clientIp: string;
+  /** `http` or `https`, as seen by the client. */
+  protocol: string;
+  /** The Host the client addressed. */
+  host: string | undefined;
+  requestId: string;
+  /** Headers the gateway adds (trusted identity, traceparent …); they win over everything. */
+  extra: Record<string, string>;
+}
+
+/** Headers for the upstream request. */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  ctx: ForwardingContext,
+): OutgoingHttpHeaders {
+  const out = copyEndToEnd(incoming, (name) => isSpoofableHeader(name) || name === 'x-request-id');
+  out['x-forwarded-for'] = ctx.clientIp;
+  out['x-forwarded-proto'] = ctx.protocol;
+  if (ctx.host) out['x-forwarded-host'] = ctx.host;
+  out['x-request-id'] = ctx.requestId;
+  for (const [name, value] of Object.entries(ctx.extra)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+/** Headers of the upstream response passed to the client; CORS stays the gateway's decision. */
+export function downstreamResponseHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
+  return copyEndToEnd(incoming, (name) => name.startsWith('access-control-'));
+}

@@ -1,0 +1,118 @@
+// One authenticated WebSocket connection: numbers every server message (per-connection `seq`),
+// greets with `hello`, answers client messages, keeps a heartbeat (a ping every `heartbeatMs`;
+// no pong by the next tick → terminate), and drops a client that falls too far behind
+// (backpressure: more than `maxBufferedBytes` unsent → close 1013).
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '@elwosa/runtime';
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { GatewayMetrics } from '../metrics.js';
+import type { HubConnection } from './hub.js';
+import {
+  CLOSE_CODES,
+  type Envelope,
+  type HelloData,
+  parseClientMessage,
+  replyTo,
+  SERVER_TYPES,
+} from './protocol.js';
+
+export interface ConnectionOptions {
+  heartbeatMs: number;
+  maxBufferedBytes: number;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  onClose: (connection: GatewayConnection) => void;
+}
+
+export class GatewayConnection implements HubConnection {
+  readonly id = randomUUID();
+  readonly userId: string;
+  private seq = 0;
+  private alive = true;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly socket: WebSocket,
+    identity: Identity,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.userId = identity.userId;
+    this.logger = options.logger.child({ connectionId: this.id, userId: this.userId });
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('error', (err) => this.logger.debug({ err: err.message }, 'websocket error'));
+    socket.once('close', (code) => {
+      clearInterval(this.heartbeat);
+      this.logger.debug({ code }, 'websocket closed');
+      options.onClose(this);
+    });
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+    const hello: HelloData = { connectionId: this.id, userId: this.userId, heartbeatMs: options.heartbeatMs };
+    this.send(SERVER_TYPES.hello, hello);
+  }
+
+  send(type: string, data: unknown): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.close(CLOSE_CODES.tryAgainLater, 'client too slow');
+      return false;
+    }
+    this.seq += 1;
+    const envelope: Envelope = { type, seq: this.seq, data };
+    this.socket.send(JSON.stringify(envelope));
+    this.options.metrics.wsMessages.inc({ direction: 'out' });
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  /** Calls `listener` once the socket has closed (at once when it already is). */
+  onceClosed(listener: () => void): void {
+    if (this.socket.readyState === this.socket.CLOSED) listener();
+    else this.socket.once('close', listener);
+  }
+
+  private beat(): void {
+    if (!this.alive) {
+      this.logger.debug('no pong; terminating');
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.options.metrics.wsMessages.inc({ direction: 'in' });
+    if (isBinary) {
+      this.close(CLOSE_CODES.unsupportedData, 'binary messages are not supported');
+      return;
+    }
+    const parsed = parseClientMessage(rawDataToString(data));
+    if (!parsed.ok) {
+      this.send(SERVER_TYPES.error, { code: 'bad_message', message: parsed.error });
+      return;
+    }
+    const reply = replyTo(parsed.message);
+    this.send(reply.type, reply.data);
+  }
+}
+
+function rawDataToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
