@@ -11,12 +11,12 @@ import {
   createCacheBus,
   createLogger,
   Lifecycle,
-  platformEnvSchema,
   type PlatformConfig,
   type PlatformDeps,
+  platformEnvSchema,
   type RunningService,
-  type Target,
   TARGETS,
+  type Target,
   targetEnvName,
   toPlatformConfig,
 } from '@elwosa/runtime';
@@ -74,7 +74,15 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   });
   lifecycle.on('release', () => cache.close());
   const databaseUrl = await resolveDatabase(config, logger, lifecycle);
-  const deps: PlatformDeps = { config, env: { ...process.env, ...env }, logger, lifecycle, cache, databaseUrl, migrateOnStart: true };
+  const deps: PlatformDeps = {
+    config,
+    env: { ...process.env, ...env },
+    logger,
+    lifecycle,
+    cache,
+    databaseUrl,
+    migrateOnStart: true,
+  };
   const running: RunningService[] = [];
   const order = availableTargets().filter((t) => options.targets.includes(t));
   for (const t of order) running.push(await serviceEntry(t)!.start(deps));
@@ -94,4 +102,3 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     },
   };
 }
-

@@ -19,11 +19,18 @@ commands:
   version                        print the version
   help                           this text`;
 
-export function parseCommand(argv: readonly string[], env: Record<string, string | undefined> = process.env): Command {
+export function parseCommand(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): Command {
   const [name, ...rest] = argv;
   switch (name) {
     case 'start': {
-      const { values } = parseArgs({ args: rest, options: { target: { type: 'string', short: 't' } }, strict: true });
+      const { values } = parseArgs({
+        args: rest,
+        options: { target: { type: 'string', short: 't' } },
+        strict: true,
+      });
       return { name: 'start', targets: values.target ?? env.ELWOSA_TARGET ?? 'all' };
     }
     case 'migrate':

@@ -1,10 +1,12 @@
 // The `elwosa` entry point.
 import { readFileSync } from 'node:fs';
+import { parseCommand, USAGE, UsageError } from './args.js';
 import { migrateCommand } from './commands/migrate.js';
 import { startCommand } from './commands/start.js';
-import { parseCommand, USAGE, UsageError } from './args.js';
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 async function main(argv: string[]): Promise<void> {
   const command = parseCommand(argv);
@@ -25,7 +27,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+  if (
+    err instanceof UsageError ||
+    (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+  ) {
     console.error(`elwosa: ${err.message}\n\n${USAGE}`);
     process.exit(2);
   }

@@ -26,9 +26,16 @@ export function loadPlatformConfig(targets: readonly Target[]): PlatformConfig {
 }
 
 /** Resolves DATABASE_URL or starts the embedded server (released last on shutdown). */
-export async function resolveDatabase(config: PlatformConfig, logger: Logger, lifecycle: Lifecycle): Promise<string> {
+export async function resolveDatabase(
+  config: PlatformConfig,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<string> {
   if (config.databaseUrl) return config.databaseUrl;
-  const embedded = await openEmbeddedPostgres({ dataDir: config.dataDir, logger: logger.child({ component: 'pglite' }) });
+  const embedded = await openEmbeddedPostgres({
+    dataDir: config.dataDir,
+    logger: logger.child({ component: 'pglite' }),
+  });
   lifecycle.on('release', () => embedded.close());
   logger.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL (PGlite)');
   return embedded.connectionString;
@@ -43,5 +50,8 @@ export async function createPlatform(config: PlatformConfig, needsDatabase: bool
   if (!config.redisUrl) logger.info('using the in-process cache/bus');
   const databaseUrl = needsDatabase ? await resolveDatabase(config, logger, lifecycle) : '';
   const migrateOnStart = process.env.ELWOSA_MIGRATE_ON_START !== 'false';
-  return { deps: { config, env: process.env, logger, lifecycle, cache, databaseUrl, migrateOnStart }, logger };
+  return {
+    deps: { config, env: process.env, logger, lifecycle, cache, databaseUrl, migrateOnStart },
+    logger,
+  };
 }

@@ -39,4 +39,5 @@ export function serviceEntry(target: Target): ServiceEntry | undefined {
   return SERVICES.find((s) => s.target === target);
 }
 
-export const allMigrations = (): MigrationSet[] => SERVICES.flatMap((s) => (s.migrations ? [s.migrations] : []));
+export const allMigrations = (): MigrationSet[] =>
+  SERVICES.flatMap((s) => (s.migrations ? [s.migrations] : []));

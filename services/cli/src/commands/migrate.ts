@@ -14,7 +14,10 @@ export async function migrateCommand(): Promise<void> {
         migrationsDir: set.dir,
         logger,
       });
-      logger.info({ schema: set.schema, applied: result.applied, alreadyApplied: result.alreadyApplied }, 'migrated');
+      logger.info(
+        { schema: set.schema, applied: result.applied, alreadyApplied: result.alreadyApplied },
+        'migrated',
+      );
     }
   } finally {
     await deps.lifecycle.shutdown('migrations done');

@@ -1,15 +1,26 @@
 // `elwosa start --target …`: starts the chosen services in this process (backends first, the
 // gateway last) and shuts them down gracefully on SIGTERM/SIGINT.
 import { parseTargets, type RunningService, type Target } from '@elwosa/runtime';
+import { UsageError } from '../args.js';
 import { createPlatform, loadPlatformConfig } from '../platform.js';
 import { availableTargets, serviceEntry } from '../service-registry.js';
-import { UsageError } from '../args.js';
+
+function parseTargetSpec(spec: string): Target[] {
+  if (spec.split(',').some((t) => t.trim() === 'all')) return availableTargets();
+  try {
+    return parseTargets(spec);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
 
 export function resolveTargets(spec: string): Target[] {
-  const requested = spec.split(',').some((t) => t.trim() === 'all') ? availableTargets() : parseTargets(spec);
+  const requested = parseTargetSpec(spec);
   const missing = requested.filter((t) => !serviceEntry(t));
   if (missing.length > 0) {
-    throw new UsageError(`target(s) not in this build: ${missing.join(', ')} (available: ${availableTargets().join(', ')})`);
+    throw new UsageError(
+      `target(s) not in this build: ${missing.join(', ')} (available: ${availableTargets().join(', ')})`,
+    );
   }
   // Start order: the registry's order (backends before the gateway).
   return availableTargets().filter((t) => requested.includes(t));
