@@ -42,7 +42,8 @@ async function phase(ms, op) {
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 3);
+  const pct = (p) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 3);
   return { opsPerSec: latencies.length / elapsed, p50Ms: pct(0.5), p99Ms: pct(0.99) };
 }
 
@@ -103,8 +104,14 @@ try {
       baselineIncrOpsPerSec: round(b),
       rateLimitOpsPerSec: round(l),
       ratioToBaseline: round(l / b, 3),
-      baselineLatencyMs: { p50: median(baseline.map((x) => x.p50Ms)), p99: median(baseline.map((x) => x.p99Ms)) },
-      rateLimitLatencyMs: { p50: median(limiter.map((x) => x.p50Ms)), p99: median(limiter.map((x) => x.p99Ms)) },
+      baselineLatencyMs: {
+        p50: median(baseline.map((x) => x.p50Ms)),
+        p99: median(baseline.map((x) => x.p99Ms)),
+      },
+      rateLimitLatencyMs: {
+        p50: median(limiter.map((x) => x.p50Ms)),
+        p99: median(limiter.map((x) => x.p99Ms)),
+      },
       decisions: { allowed, denied },
       hotKey: { decisions: round(hot.opsPerSec), allowed: hotAllowed, exact: hotAllowed === policy.limit },
       inProcessOpsPerSec: round(inProcess.opsPerSec),
