@@ -27,11 +27,19 @@ export const ChangePasswordBody = z.object({ currentPassword: password, newPassw
 export const MfaConfirmBody = z.object({ code: otp }).strict();
 export const MfaDisableBody = z.object({ password }).strict();
 export const SetRolesBody = z
-  .object({ roles: z.array(z.enum(['admin', 'moderator', 'user'])).min(1).max(3) })
+  .object({
+    roles: z
+      .array(z.enum(['admin', 'moderator', 'user']))
+      .min(1)
+      .max(3),
+  })
   .strict();
 export const CursorQuery = z
   .object({
-    cursor: z.string().regex(/^\d{1,19}$/, 'invalid cursor').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, 'invalid cursor')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
   .strict();
@@ -82,7 +90,8 @@ export const AuditEventDto = z.object({
   requestId: z.string(),
   details: z.record(z.string(), z.unknown()),
 });
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 const tags = ['auth'];
 const admin = ['auth-admin'];
@@ -96,7 +105,9 @@ export const authRoutes = {
     tags,
     auth: 'public',
     body: RegisterBody,
-    responses: { 202: { description: 'Accepted; sign in to continue', schema: z.object({ message: z.string() }) } },
+    responses: {
+      202: { description: 'Accepted; sign in to continue', schema: z.object({ message: z.string() }) },
+    },
   }),
   login: defineRoute({
     operationId: 'login',
@@ -197,7 +208,10 @@ export const authRoutes = {
     tags,
     auth: { permission: 'profile:write' },
     responses: {
-      200: { description: 'Enrolment details', schema: z.object({ otpauthUri: z.string(), qrDataUrl: z.string() }) },
+      200: {
+        description: 'Enrolment details',
+        schema: z.object({ otpauthUri: z.string(), qrDataUrl: z.string() }),
+      },
     },
   }),
   mfaConfirm: defineRoute({
@@ -208,7 +222,9 @@ export const authRoutes = {
     tags,
     auth: { permission: 'profile:write' },
     body: MfaConfirmBody,
-    responses: { 200: { description: 'Backup codes', schema: z.object({ backupCodes: z.array(z.string()) }) } },
+    responses: {
+      200: { description: 'Backup codes', schema: z.object({ backupCodes: z.array(z.string()) }) },
+    },
   }),
   mfaDisable: defineRoute({
     operationId: 'mfaDisable',

@@ -25,7 +25,10 @@ export const authMigrationsDir = fileURLToPath(new URL('../prisma/migrations', i
 
 export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
   const authEnv = parseConfig(authEnvSchema, deps.env);
-  const key = await loadSigningKey({ privateKeyFile: deps.config.jwt.privateKeyFile, dataDir: deps.config.dataDir });
+  const key = await loadSigningKey({
+    privateKeyFile: deps.config.jwt.privateKeyFile,
+    dataDir: deps.config.dataDir,
+  });
   const host = createServiceHost({
     target: 'auth',
     deps,
@@ -34,7 +37,13 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }),
   });
   const db = await openServiceDatabase(
-    { deps, schema: AUTH_SCHEMA, migrationsDir: authMigrationsDir, Client: PrismaClient, logger: host.logger },
+    {
+      deps,
+      schema: AUTH_SCHEMA,
+      migrationsDir: authMigrationsDir,
+      Client: PrismaClient,
+      logger: host.logger,
+    },
     host.readiness,
   );
   const ctx: AuthContext = {

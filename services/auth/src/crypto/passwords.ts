@@ -24,7 +24,9 @@ export function hashNeedsRehash(stored: string, params: typeof ARGON2_PARAMS = A
   const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
   if (!match) return true;
   return (
-    Number(match[1]) !== params.memoryCost || Number(match[2]) !== params.timeCost || Number(match[3]) !== params.parallelism
+    Number(match[1]) !== params.memoryCost ||
+    Number(match[2]) !== params.timeCost ||
+    Number(match[3]) !== params.parallelism
   );
 }
 

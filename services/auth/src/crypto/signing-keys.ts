@@ -31,7 +31,10 @@ async function readOrCreatePem(file: string, create: boolean): Promise<string> {
   return readFile(file, 'utf8');
 }
 
-export async function loadSigningKey(options: { privateKeyFile?: string; dataDir: string }): Promise<SigningKey> {
+export async function loadSigningKey(options: {
+  privateKeyFile?: string;
+  dataDir: string;
+}): Promise<SigningKey> {
   const file = options.privateKeyFile ?? path.join(options.dataDir, 'jwt', 'private.pem');
   const pem = await readOrCreatePem(file, options.privateKeyFile === undefined);
   const privateKey = await importPKCS8(pem, 'EdDSA', { extractable: true });

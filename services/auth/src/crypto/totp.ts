@@ -23,7 +23,10 @@ export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
 }
 
-export async function enrolmentDetails(secretBase32: string, email: string): Promise<{ otpauthUri: string; qrDataUrl: string }> {
+export async function enrolmentDetails(
+  secretBase32: string,
+  email: string,
+): Promise<{ otpauthUri: string; qrDataUrl: string }> {
   const otpauthUri = totpFor(secretBase32, email).toString();
   return { otpauthUri, qrDataUrl: await QRCode.toDataURL(otpauthUri) };
 }

@@ -8,7 +8,8 @@ import { accountIpSubject, ipSubject, mfaSubject } from './brute-force.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { startSession, type TokenPair } from './sessions.js';
 
-export const REGISTER_MESSAGE = 'If this email was not registered yet, the account now exists. Sign in to continue.';
+export const REGISTER_MESSAGE =
+  'If this email was not registered yet, the account now exists. Sign in to continue.';
 const INVALID_CREDENTIALS = 'invalid email or password';
 
 export async function register(
@@ -22,9 +23,16 @@ export async function register(
     await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext('elwosa.auth.register'))`;
     if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) return undefined;
     const isFirst = (await tx.user.count()) === 0;
-    const isAdmin = isFirst || (ctx.settings.adminEmail !== undefined && ctx.settings.adminEmail.toLowerCase() === input.email);
+    const isAdmin =
+      isFirst ||
+      (ctx.settings.adminEmail !== undefined && ctx.settings.adminEmail.toLowerCase() === input.email);
     return tx.user.create({
-      data: { email: input.email, name: input.name, passwordHash, roles: isAdmin ? ['admin', 'user'] : ['user'] },
+      data: {
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        roles: isAdmin ? ['admin', 'user'] : ['user'],
+      },
     });
   });
   if (created) {
@@ -47,14 +55,28 @@ async function throwIfLocked(ctx: AuthContext, subjects: string[]): Promise<void
 
 export type LoginResult = TokenPair | { mfaRequired: true; challengeToken: string };
 
-async function completeLogin(ctx: AuthContext, user: User, client: ClientInfo, mfa: boolean): Promise<TokenPair> {
+async function completeLogin(
+  ctx: AuthContext,
+  user: User,
+  client: ClientInfo,
+  mfa: boolean,
+): Promise<TokenPair> {
   const pair = await startSession(ctx, user, client, mfa);
-  await appendAudit(ctx.db, client, { event: 'login.succeeded', outcome: 'success', userId: user.id, details: { mfa } });
+  await appendAudit(ctx.db, client, {
+    event: 'login.succeeded',
+    outcome: 'success',
+    userId: user.id,
+    details: { mfa },
+  });
   await ctx.events.emit('login.new', user.id, { ip: client.ip, userAgent: client.userAgent });
   return pair;
 }
 
-export async function login(ctx: AuthContext, input: { email: string; password: string }, client: ClientInfo): Promise<LoginResult> {
+export async function login(
+  ctx: AuthContext,
+  input: { email: string; password: string },
+  client: ClientInfo,
+): Promise<LoginResult> {
   const subjects = [accountIpSubject(input.email, client.ip), ipSubject(client.ip)];
   await throwIfLocked(ctx, subjects);
   const user = await ctx.db.user.findUnique({ where: { email: input.email } });
@@ -115,7 +137,8 @@ export async function loginWithSecondFactor(
   const subject = mfaSubject(challenge.userId);
   await throwIfLocked(ctx, [subject]);
   const user = await ctx.db.user.findUnique({ where: { id: challenge.userId } });
-  if (!user || user.disabledAt || !user.totpEnabledAt) throw problems.unauthorized('invalid or expired challenge');
+  if (!user || user.disabledAt || !user.totpEnabledAt)
+    throw problems.unauthorized('invalid or expired challenge');
   if (!(await verifySecondFactor(ctx, user, input.code))) {
     const locked = await ctx.lockouts.recordFailure(subject, ctx.settings.lockouts.mfa);
     await appendAudit(ctx.db, client, {

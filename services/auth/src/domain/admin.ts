@@ -22,7 +22,13 @@ async function findUser(ctx: AuthContext, id: string) {
   return user;
 }
 
-export async function setRoles(ctx: AuthContext, actor: Identity, userId: string, roles: Role[], client: ClientInfo) {
+export async function setRoles(
+  ctx: AuthContext,
+  actor: Identity,
+  userId: string,
+  roles: Role[],
+  client: ClientInfo,
+) {
   const user = await findUser(ctx, userId);
   const next = [...new Set<string>(roles.includes('user') ? roles : [...roles, 'user'])].sort();
   if (user.roles.includes('admin') && !next.includes('admin')) {
@@ -41,10 +47,19 @@ export async function setRoles(ctx: AuthContext, actor: Identity, userId: string
   return toUserDto(updated);
 }
 
-export async function setDisabled(ctx: AuthContext, actor: Identity, userId: string, disabled: boolean, client: ClientInfo) {
+export async function setDisabled(
+  ctx: AuthContext,
+  actor: Identity,
+  userId: string,
+  disabled: boolean,
+  client: ClientInfo,
+) {
   if (disabled && userId === actor.userId) throw problems.conflict('you cannot disable yourself');
   await findUser(ctx, userId);
-  const updated = await ctx.db.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+  const updated = await ctx.db.user.update({
+    where: { id: userId },
+    data: { disabledAt: disabled ? new Date() : null },
+  });
   if (disabled) await revokeSessions(ctx, userId, 'user-disabled');
   await appendAudit(ctx.db, client, {
     event: disabled ? 'user.disabled' : 'user.enabled',

@@ -1,9 +1,9 @@
 // Everything the auth use cases share.
 import type { CacheBus, Logger } from '@elwosa/runtime';
+import type { LockoutPolicies } from '../config.js';
 import type { PasswordHasher } from '../crypto/passwords.js';
 import type { TokenMinter } from '../crypto/tokens.js';
 import type { AuthDb } from '../store/db.js';
-import type { LockoutPolicies } from '../config.js';
 import type { Lockouts } from './brute-force.js';
 import type { SecurityEvents } from './security-events.js';
 import type { SessionLiveness } from './session-liveness.js';

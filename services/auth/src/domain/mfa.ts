@@ -1,6 +1,12 @@
 // TOTP enrolment (pending secret → confirmed with a code → 10 backup codes) and disabling.
 import { type Identity, problems } from '@elwosa/runtime';
-import { acceptedTotpStep, enrolmentDetails, hashBackupCode, newBackupCodes, newTotpSecret } from '../crypto/totp.js';
+import {
+  acceptedTotpStep,
+  enrolmentDetails,
+  hashBackupCode,
+  newBackupCodes,
+  newTotpSecret,
+} from '../crypto/totp.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { requirePassword } from './reauthentication.js';
@@ -14,7 +20,12 @@ export async function beginEnrolment(ctx: AuthContext, identity: Identity) {
   return enrolmentDetails(secret, user.email);
 }
 
-export async function confirmEnrolment(ctx: AuthContext, identity: Identity, code: string, client: ClientInfo) {
+export async function confirmEnrolment(
+  ctx: AuthContext,
+  identity: Identity,
+  code: string,
+  client: ClientInfo,
+) {
   const user = await ctx.db.user.findUnique({ where: { id: identity.userId } });
   if (!user) throw problems.unauthorized();
   if (user.totpEnabledAt) throw problems.conflict('MFA is already enabled');
@@ -33,7 +44,9 @@ export async function confirmEnrolment(ctx: AuthContext, identity: Identity, cod
       },
     }),
     ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
-    ctx.db.backupCode.createMany({ data: backupCodes.map((c) => ({ userId: user.id, codeHash: hashBackupCode(c) })) }),
+    ctx.db.backupCode.createMany({
+      data: backupCodes.map((c) => ({ userId: user.id, codeHash: hashBackupCode(c) })),
+    }),
   ]);
   await appendAudit(ctx.db, client, { event: 'mfa.enabled', outcome: 'success', userId: user.id });
   await ctx.events.emit('mfa.enabled', user.id, { ip: client.ip });

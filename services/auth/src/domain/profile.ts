@@ -14,7 +14,12 @@ export async function getMe(ctx: AuthContext, identity: Identity) {
 
 export async function renameMe(ctx: AuthContext, identity: Identity, name: string, client: ClientInfo) {
   const user = await ctx.db.user.update({ where: { id: identity.userId }, data: { name } });
-  await appendAudit(ctx.db, client, { event: 'profile.updated', outcome: 'success', userId: user.id, details: { fields: ['name'] } });
+  await appendAudit(ctx.db, client, {
+    event: 'profile.updated',
+    outcome: 'success',
+    userId: user.id,
+    details: { fields: ['name'] },
+  });
   return toUserDto(user);
 }
 
@@ -26,8 +31,13 @@ export async function changePassword(
 ): Promise<void> {
   await requirePassword(ctx, identity, input.currentPassword);
   const passwordHash = await ctx.hasher.hash(input.newPassword);
-  await ctx.db.user.update({ where: { id: identity.userId }, data: { passwordHash, passwordChangedAt: new Date() } });
-  const revoked = await revokeSessions(ctx, identity.userId, 'password-changed', { keep: identity.sessionId });
+  await ctx.db.user.update({
+    where: { id: identity.userId },
+    data: { passwordHash, passwordChangedAt: new Date() },
+  });
+  const revoked = await revokeSessions(ctx, identity.userId, 'password-changed', {
+    keep: identity.sessionId,
+  });
   await appendAudit(ctx.db, client, {
     event: 'password.changed',
     outcome: 'success',

@@ -7,7 +7,8 @@ import type { AuthContext } from './context.js';
 export async function requirePassword(ctx: AuthContext, identity: Identity, password: string): Promise<User> {
   const subject = `reauth:${identity.userId}`;
   const lockedMs = await ctx.lockouts.lockedFor(subject);
-  if (lockedMs > 0) throw problems.tooManyRequests(lockedMs / 1000, 'too many failed attempts; try again later');
+  if (lockedMs > 0)
+    throw problems.tooManyRequests(lockedMs / 1000, 'too many failed attempts; try again later');
   const user = await ctx.db.user.findUnique({ where: { id: identity.userId } });
   if (!user) throw problems.unauthorized();
   if (!(await ctx.hasher.verify(user.passwordHash, password))) {

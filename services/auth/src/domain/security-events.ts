@@ -4,7 +4,12 @@ import type { CacheBus, Logger } from '@elwosa/runtime';
 
 export const SECURITY_EVENT_STREAM = 'events:auth.security';
 
-export type SecurityEventType = 'login.new' | 'mfa.enabled' | 'mfa.disabled' | 'refresh.reuse_detected' | 'password.changed';
+export type SecurityEventType =
+  | 'login.new'
+  | 'mfa.enabled'
+  | 'mfa.disabled'
+  | 'refresh.reuse_detected'
+  | 'password.changed';
 
 export interface SecurityEvents {
   emit(type: SecurityEventType, userId: string, data?: Record<string, unknown>): Promise<void>;

@@ -6,7 +6,7 @@ import { problems } from '@elwosa/runtime';
 import { newRefreshToken, sha256Hex } from '../crypto/tokens.js';
 import type { User } from '../generated/prisma/client.js';
 import { appendAudit } from '../store/audit-log.js';
-import { toUserDto, type Tx } from '../store/db.js';
+import { type Tx, toUserDto } from '../store/db.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { decideRefresh } from './refresh-decision.js';
 
@@ -24,7 +24,13 @@ function refreshExpiry(ctx: AuthContext, sessionExpiresAt: Date): Date {
   return new Date(Math.min(byTtl, sessionExpiresAt.getTime()));
 }
 
-async function tokenPair(ctx: AuthContext, user: User, sessionId: string, refreshToken: string, refreshExpiresAt: Date): Promise<TokenPair> {
+async function tokenPair(
+  ctx: AuthContext,
+  user: User,
+  sessionId: string,
+  refreshToken: string,
+  refreshExpiresAt: Date,
+): Promise<TokenPair> {
   return {
     tokenType: 'Bearer',
     accessToken: await ctx.minter.accessToken({ userId: user.id, sessionId, roles: user.roles }),
@@ -35,14 +41,26 @@ async function tokenPair(ctx: AuthContext, user: User, sessionId: string, refres
   };
 }
 
-export async function startSession(ctx: AuthContext, user: User, client: ClientInfo, mfa: boolean): Promise<TokenPair> {
+export async function startSession(
+  ctx: AuthContext,
+  user: User,
+  client: ClientInfo,
+  mfa: boolean,
+): Promise<TokenPair> {
   const sessionId = randomUUID();
   const expiresAt = new Date(Date.now() + ctx.settings.sessionMaxAgeSeconds * 1000);
   const refreshToken = newRefreshToken();
   const refreshExpiresAt = refreshExpiry(ctx, expiresAt);
   await ctx.db.$transaction([
     ctx.db.session.create({
-      data: { id: sessionId, userId: user.id, userAgent: client.userAgent.slice(0, 512), ip: client.ip, mfa, expiresAt },
+      data: {
+        id: sessionId,
+        userId: user.id,
+        userAgent: client.userAgent.slice(0, 512),
+        ip: client.ip,
+        mfa,
+        expiresAt,
+      },
     }),
     ctx.db.refreshToken.create({
       data: { sessionId, tokenHash: sha256Hex(refreshToken), expiresAt: refreshExpiresAt },
@@ -53,7 +71,14 @@ export async function startSession(ctx: AuthContext, user: User, client: ClientI
 }
 
 type RotationOutcome =
-  | { kind: 'rotated'; user: User; sessionId: string; sessionExpiresAt: Date; refreshToken: string; refreshExpiresAt: Date }
+  | {
+      kind: 'rotated';
+      user: User;
+      sessionId: string;
+      sessionExpiresAt: Date;
+      refreshToken: string;
+      refreshExpiresAt: Date;
+    }
   | { kind: 'reuse'; userId: string; sessionId: string }
   | { kind: 'rejected' };
 
@@ -62,12 +87,19 @@ async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<
   if (!token) return { kind: 'rejected' };
   // Serialise every refresh of this family.
   await tx.$queryRaw`SELECT id FROM "auth"."sessions" WHERE id = ${token.sessionId}::uuid FOR UPDATE`;
-  const session = await tx.session.findUniqueOrThrow({ where: { id: token.sessionId }, include: { user: true } });
+  const session = await tx.session.findUniqueOrThrow({
+    where: { id: token.sessionId },
+    include: { user: true },
+  });
   const current = await tx.refreshToken.findUniqueOrThrow({ where: { id: token.id } });
   const now = new Date();
   const decision = decideRefresh(
     current,
-    { revokedAt: session.revokedAt, expiresAt: session.expiresAt, userDisabled: session.user.disabledAt !== null },
+    {
+      revokedAt: session.revokedAt,
+      expiresAt: session.expiresAt,
+      userDisabled: session.user.disabledAt !== null,
+    },
     now,
     ctx.settings.refreshReuseGraceMs,
   );
@@ -75,12 +107,21 @@ async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<
     case 'reject':
       return { kind: 'rejected' };
     case 'revoke-family':
-      await tx.session.update({ where: { id: session.id }, data: { revokedAt: now, revokedReason: 'refresh-token-reuse' } });
-      await tx.refreshToken.updateMany({ where: { sessionId: session.id, revokedAt: null }, data: { revokedAt: now } });
+      await tx.session.update({
+        where: { id: session.id },
+        data: { revokedAt: now, revokedReason: 'refresh-token-reuse' },
+      });
+      await tx.refreshToken.updateMany({
+        where: { sessionId: session.id, revokedAt: null },
+        data: { revokedAt: now },
+      });
       return { kind: 'reuse', userId: session.userId, sessionId: session.id };
     case 'rotate-within-grace':
       // Retire the sibling minted by the first use, so only the newest child lives.
-      await tx.refreshToken.updateMany({ where: { parentId: current.id, revokedAt: null }, data: { revokedAt: now } });
+      await tx.refreshToken.updateMany({
+        where: { parentId: current.id, revokedAt: null },
+        data: { revokedAt: now },
+      });
       break;
     case 'rotate':
       await tx.refreshToken.update({ where: { id: current.id }, data: { usedAt: now } });
@@ -89,7 +130,12 @@ async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<
   const refreshToken = newRefreshToken();
   const refreshExpiresAt = refreshExpiry(ctx, session.expiresAt);
   await tx.refreshToken.create({
-    data: { sessionId: session.id, tokenHash: sha256Hex(refreshToken), parentId: current.id, expiresAt: refreshExpiresAt },
+    data: {
+      sessionId: session.id,
+      tokenHash: sha256Hex(refreshToken),
+      parentId: current.id,
+      expiresAt: refreshExpiresAt,
+    },
   });
   await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
   return {
@@ -102,7 +148,11 @@ async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<
   };
 }
 
-export async function refreshSession(ctx: AuthContext, presented: string, client: ClientInfo): Promise<TokenPair> {
+export async function refreshSession(
+  ctx: AuthContext,
+  presented: string,
+  client: ClientInfo,
+): Promise<TokenPair> {
   const outcome = await ctx.db.$transaction((tx) => rotateInTx(tx, ctx, presented), { timeout: 10_000 });
   if (outcome.kind === 'rejected') throw problems.unauthorized('invalid refresh token');
   if (outcome.kind === 'reuse') {
@@ -113,7 +163,10 @@ export async function refreshSession(ctx: AuthContext, presented: string, client
       userId: outcome.userId,
       details: { sessionId: outcome.sessionId },
     });
-    await ctx.events.emit('refresh.reuse_detected', outcome.userId, { sessionId: outcome.sessionId, ip: client.ip });
+    await ctx.events.emit('refresh.reuse_detected', outcome.userId, {
+      sessionId: outcome.sessionId,
+      ip: client.ip,
+    });
     throw problems.unauthorized('invalid refresh token');
   }
   await ctx.liveness.markActive(outcome.sessionId, outcome.user.id, outcome.sessionExpiresAt);
@@ -138,8 +191,14 @@ export async function revokeSessions(
     const sessions = await tx.session.findMany({ where, select: { id: true } });
     const sessionIds = sessions.map((s) => s.id);
     if (sessionIds.length === 0) return [];
-    await tx.session.updateMany({ where: { id: { in: sessionIds } }, data: { revokedAt: now, revokedReason: reason } });
-    await tx.refreshToken.updateMany({ where: { sessionId: { in: sessionIds }, revokedAt: null }, data: { revokedAt: now } });
+    await tx.session.updateMany({
+      where: { id: { in: sessionIds } },
+      data: { revokedAt: now, revokedReason: reason },
+    });
+    await tx.refreshToken.updateMany({
+      where: { sessionId: { in: sessionIds }, revokedAt: null },
+      data: { revokedAt: now },
+    });
     return sessionIds;
   });
   await ctx.liveness.markRevoked(ids);
@@ -148,8 +207,12 @@ export async function revokeSessions(
 
 /** The user id of an active session (for the live-session lookup), refilling the cache. */
 export async function lookupActiveSession(ctx: AuthContext, sessionId: string): Promise<string | undefined> {
-  const session = await ctx.db.session.findUnique({ where: { id: sessionId }, include: { user: { select: { disabledAt: true } } } });
-  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.user.disabledAt) return undefined;
+  const session = await ctx.db.session.findUnique({
+    where: { id: sessionId },
+    include: { user: { select: { disabledAt: true } } },
+  });
+  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.user.disabledAt)
+    return undefined;
   await ctx.liveness.refill(session.id, session.userId, session.expiresAt);
   return session.userId;
 }

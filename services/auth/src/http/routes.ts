@@ -24,7 +24,10 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     await register(ctx, body, clientInfo(req));
     return { status: 202, body: { message: REGISTER_MESSAGE } };
   });
-  binder.bind(router, r.login, async ({ body, req }) => ({ body: await login(ctx, body, clientInfo(req)), headers: noStore }));
+  binder.bind(router, r.login, async ({ body, req }) => ({
+    body: await login(ctx, body, clientInfo(req)),
+    headers: noStore,
+  }));
   binder.bind(router, r.loginMfa, async ({ body, req }) => ({
     body: await loginWithSecondFactor(ctx, body, clientInfo(req)),
     headers: noStore,
@@ -35,8 +38,18 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
   }));
   binder.bind(router, r.logout, async ({ query, identity, req }) => {
     const global = query.scope === 'global';
-    await revokeSessions(ctx, identity.userId, global ? 'logout-global' : 'logout', global ? {} : { only: identity.sessionId });
-    await appendAudit(ctx.db, clientInfo(req), { event: 'logout', outcome: 'success', userId: identity.userId, details: { scope: query.scope } });
+    await revokeSessions(
+      ctx,
+      identity.userId,
+      global ? 'logout-global' : 'logout',
+      global ? {} : { only: identity.sessionId },
+    );
+    await appendAudit(ctx.db, clientInfo(req), {
+      event: 'logout',
+      outcome: 'success',
+      userId: identity.userId,
+      details: { scope: query.scope },
+    });
     return { status: 204 };
   });
   binder.bind(router, r.me, async ({ identity }) => ({ body: await getMe(ctx, identity) }));
@@ -61,7 +74,10 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     });
     return { status: 204 };
   });
-  binder.bind(router, r.mfaEnrol, async ({ identity }) => ({ body: await beginEnrolment(ctx, identity), headers: noStore }));
+  binder.bind(router, r.mfaEnrol, async ({ identity }) => ({
+    body: await beginEnrolment(ctx, identity),
+    headers: noStore,
+  }));
   binder.bind(router, r.mfaConfirm, async ({ identity, body, req }) => ({
     body: await confirmEnrolment(ctx, identity, body.code, clientInfo(req)),
     headers: noStore,
@@ -70,7 +86,9 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     await disableMfa(ctx, identity, body.password, clientInfo(req));
     return { status: 204 };
   });
-  binder.bind(router, r.listUsers, async ({ query }) => ({ body: await listUsers(ctx, query.cursor, query.limit) }));
+  binder.bind(router, r.listUsers, async ({ query }) => ({
+    body: await listUsers(ctx, query.cursor, query.limit),
+  }));
   binder.bind(router, r.setRoles, async ({ identity, params, body, req }) => ({
     body: await setRoles(ctx, identity, params.id, body.roles, clientInfo(req)),
   }));
@@ -80,8 +98,13 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
   binder.bind(router, r.enableUser, async ({ identity, params, req }) => ({
     body: await setDisabled(ctx, identity, params.id, false, clientInfo(req)),
   }));
-  binder.bind(router, r.audit, async ({ query }) => ({ body: await auditPage(ctx.db, query.cursor, query.limit) }));
-  binder.bind(router, r.jwks, () => ({ body: { keys: [key.publicJwk] }, headers: { 'Cache-Control': 'public, max-age=300' } }));
+  binder.bind(router, r.audit, async ({ query }) => ({
+    body: await auditPage(ctx.db, query.cursor, query.limit),
+  }));
+  binder.bind(router, r.jwks, () => ({
+    body: { keys: [key.publicJwk] },
+    headers: { 'Cache-Control': 'public, max-age=300' },
+  }));
 
   // Internal: the live-session lookup behind every token verifier (never routed by the gateway).
   const sessionIdSchema = z.uuid();
