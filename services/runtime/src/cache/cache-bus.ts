@@ -56,7 +56,10 @@ export interface ConsumeOptions {
   batchSize?: number;
   /** Longest a read blocks waiting for new entries; bounds how long stop() can take. Default 1000. */
   blockMs?: number;
-  /** Pending entries idle longer than this (a failed or crashed handler) are redelivered. Default 30 000. */
+  /**
+   * Pending entries idle longer than this (a failed or crashed handler) are redelivered. Keep it
+   * above the slowest handler, or a slow success is delivered a second time. Default 30 000.
+   */
   claimIdleMs?: number;
   /** Where a group created by this call starts: only new entries (default) or the whole stream. */
   startFrom?: 'new' | 'beginning';

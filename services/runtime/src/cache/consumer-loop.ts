@@ -112,7 +112,8 @@ export async function startConsumer(
       } catch (err) {
         if (stopped) break;
         failures++;
-        logger?.warn({ err, ...labels, failures }, 'stream consumer cannot read; retrying');
+        const log = failures === 1 ? logger?.warn : logger?.debug; // one warning per outage
+        log?.call(logger, { err, ...labels, failures }, 'stream consumer cannot read; retrying');
         await pause(failureDelayMs(failures));
       }
     }

@@ -9,8 +9,10 @@ export interface CreateCacheBusOptions {
   /** Prepended to every key, channel and stream name. */
   keyPrefix?: string | undefined;
   logger?: Logger | undefined;
+  /** Entries a stream keeps (approximately, in Redis). Default DEFAULT_STREAM_MAX_LEN. */
+  streamMaxLen?: number | undefined;
   /** Redis tuning (timeouts, reconnect backoff); ignored in process. */
-  redis?: Omit<RedisCacheBusOptions, 'url' | 'keyPrefix' | 'logger'>;
+  redis?: Omit<RedisCacheBusOptions, 'url' | 'keyPrefix' | 'logger' | 'streamMaxLen'>;
 }
 
 /** Resolves once connected (or after the connect timeout, still healing in the background). */
@@ -18,6 +20,7 @@ export async function createCacheBus(options: CreateCacheBusOptions = {}): Promi
   const common = {
     ...(options.keyPrefix !== undefined && { keyPrefix: options.keyPrefix }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    ...(options.streamMaxLen !== undefined && { streamMaxLen: options.streamMaxLen }),
   };
   if (options.redisUrl) return RedisCacheBus.connect({ ...options.redis, ...common, url: options.redisUrl });
   return new MemoryCacheBus(common);

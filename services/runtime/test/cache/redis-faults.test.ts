@@ -1,5 +1,6 @@
 // Redis-only: what happens when Redis goes away and comes back. The shared server stays up; each
 // test points its bus at a TCP proxy it controls and cuts or silences that.
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.js';
 import type { CacheBus } from '../../src/cache/cache-bus.js';
@@ -15,6 +16,24 @@ const FAST = { commandTimeoutMs: 500, connectTimeoutMs: 500, maxReconnectDelayMs
 it('runs the fault tests whenever Redis is reachable', () => {
   expect(cases.length).toBe(process.env.ELWOSA_TEST_HAVE_REDIS === '1' ? 1 : 0);
 });
+
+interface LogLine {
+  level: number;
+  msg: string;
+  role?: string;
+}
+
+function captureLogs() {
+  const lines: LogLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const at = (level: number) => lines.filter((line) => line.level === level);
+  return {
+    logger,
+    warnings: () => at(40),
+    errors: () => lines.filter((l) => l.level >= 50),
+    infos: () => at(30),
+  };
+}
 
 /** Rejects with CacheUnavailableError, and within `withinMs`. */
 async function expectFastUnavailable(call: () => Promise<unknown>, withinMs = 1000): Promise<void> {
@@ -152,5 +171,37 @@ describe.each(cases)('Redis faults', () => {
     await waitFor(() => bus.status() === 'ready', 5000, 'first connection');
     await bus.set('k', 'v');
     expect(await direct.get('k')).toBe('v');
+  });
+
+  it('logs an outage once per connection, its end, and nothing for a clean shutdown', async () => {
+    const logs = captureLogs();
+    const bus = await RedisCacheBus.connect({
+      url: proxy.url,
+      keyPrefix: prefix,
+      logger: logs.logger,
+      ...FAST,
+    });
+    buses.push(bus);
+    await bus.subscribe('news', () => {});
+    const consumer = await bus.consume('events', 'g', 'c', () => {}, { blockMs: 200 });
+
+    await proxy.cut();
+    await sleep(800); // several failed reconnect attempts
+    const lost = logs.warnings().filter((l) => l.msg === 'redis connection lost; reconnecting');
+    expect(lost.map((l) => l.role).sort()).toEqual(['cache', 'stream-reader', 'subscriber']);
+    expect(logs.warnings().filter((l) => l.msg.startsWith('stream consumer')).length).toBeLessThanOrEqual(1);
+
+    await proxy.restore();
+    await waitFor(
+      () => logs.infos().filter((l) => l.msg === 'redis connection restored').length === 3,
+      5000,
+      'restored',
+    );
+    const before = logs.warnings().length;
+    await consumer.stop();
+    await bus.close();
+    await sleep(100);
+    expect(logs.warnings().length).toBe(before);
+    expect(logs.errors()).toEqual([]);
   });
 });

@@ -40,8 +40,9 @@ export function openConnection(settings: ConnectionSettings, role: string, extra
 function watchHealth(redis: Redis, role: string, logger: Logger | undefined): void {
   let lost = false;
   redis.on('error', (err: unknown) => logger?.debug({ err, role }, 'redis connection error'));
-  redis.on('close', () => {
-    if (!lost && redis.status !== 'end') logger?.warn({ role }, 'redis connection lost; reconnecting');
+  // 'reconnecting' (not 'close'): a deliberate disconnect() closes without it and is no outage.
+  redis.on('reconnecting', () => {
+    if (!lost) logger?.warn({ role }, 'redis connection lost; reconnecting');
     lost = true;
   });
   redis.on('ready', () => {
