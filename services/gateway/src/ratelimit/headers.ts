@@ -1,7 +1,7 @@
 // Rate-limit response headers, draft-ietf-httpapi-ratelimit-headers-08: the policy (quota `q`
 // per window `w` seconds) and the current state (remaining `r`, seconds `t` until the quota is
 // back), plus Retry-After on a denial.
-import type { RateLimitResult } from '@elwosa/runtime/cache/cache-bus';
+import type { RateLimitResult } from '@elwosa/runtime';
 
 export const RATE_LIMIT_POLICY_NAME = 'default';
 

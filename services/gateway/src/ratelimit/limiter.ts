@@ -5,10 +5,13 @@
 // `limit × replicas` per window until the cache is back, never unlimited — and requests keep
 // flowing while it is down (authenticated ones still need their revocation check, which fails
 // closed on its own).
-import type { CacheBus, RateLimitResult } from '@elwosa/runtime/cache/cache-bus';
-import { CacheUnavailableError } from '@elwosa/runtime/cache/errors';
-import { MemoryCacheBus } from '@elwosa/runtime/cache/memory/memory-cache-bus';
-import { MemoryStore } from '@elwosa/runtime/cache/memory/memory-store';
+import {
+  type CacheBus,
+  CacheUnavailableError,
+  MemoryCacheBus,
+  MemoryStore,
+  type RateLimitResult,
+} from '@elwosa/runtime';
 import type { Logger } from 'pino';
 
 export type LimiterBackend = 'cache' | 'memory';

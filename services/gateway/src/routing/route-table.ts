@@ -10,11 +10,13 @@ export interface UpstreamRoute {
   target: Target;
   /** Public whatever the route specs say (the JWKS must be readable without a token). */
   alwaysPublic?: boolean;
+  /** Only the prefix itself, nothing below it. */
+  exact?: boolean;
 }
 
 export const UPSTREAM_ROUTES: readonly UpstreamRoute[] = [
   { prefix: '/api/auth', target: 'auth' },
-  { prefix: '/.well-known/jwks.json', target: 'auth', alwaysPublic: true },
+  { prefix: '/.well-known/jwks.json', target: 'auth', alwaysPublic: true, exact: true },
   { prefix: '/api/chat', target: 'chat' },
   { prefix: '/api/tasks', target: 'tasks' },
   { prefix: '/api/ai', target: 'ai-bridge' },
@@ -43,7 +45,8 @@ export function matchRoute(path: string): RouteMatch {
     if (lower === routePath) return { kind: 'gateway', name: name as GatewayRouteName };
   }
   for (const route of UPSTREAM_ROUTES) {
-    if (lower !== route.prefix && !lower.startsWith(`${route.prefix}/`)) continue;
+    if (lower === route.prefix) return { kind: 'upstream', route };
+    if (route.exact || !lower.startsWith(`${route.prefix}/`)) continue;
     const firstSegment = lower.slice(route.prefix.length + 1).split('/')[0] ?? '';
     return BLOCKED_FIRST_SEGMENTS.has(firstSegment) ? { kind: 'blocked' } : { kind: 'upstream', route };
   }
