@@ -79,8 +79,12 @@ describe('access tokens at the gateway', () => {
   it('rejects a tampered payload with the old signature', async () => {
     const { token } = await h.login();
     const payload = decodeToken(token).payload;
-    await expectUnauthorized(await get('/api/auth/me', bearer(withPayload(token, { ...payload, roles: ['admin'] }))));
-    await expectUnauthorized(await get('/api/auth/me', bearer(withPayload(token, { ...payload, sub: randomUUID() }))));
+    await expectUnauthorized(
+      await get('/api/auth/me', bearer(withPayload(token, { ...payload, roles: ['admin'] }))),
+    );
+    await expectUnauthorized(
+      await get('/api/auth/me', bearer(withPayload(token, { ...payload, sub: randomUUID() }))),
+    );
   });
 
   it('rejects expired tokens and tokens not valid yet', async () => {
@@ -89,14 +93,20 @@ describe('access tokens at the gateway', () => {
   });
 
   it('rejects wrong aud, iss and typ', async () => {
-    await expectUnauthorized(await get('/api/auth/me', bearer((await h.login({ aud: 'someone-else' })).token)));
+    await expectUnauthorized(
+      await get('/api/auth/me', bearer((await h.login({ aud: 'someone-else' })).token)),
+    );
     await expectUnauthorized(await get('/api/auth/me', bearer((await h.login({ iss: 'evil' })).token)));
-    await expectUnauthorized(await get('/api/auth/me', bearer((await h.login({ typ: 'refresh+jwt' })).token)));
+    await expectUnauthorized(
+      await get('/api/auth/me', bearer((await h.login({ typ: 'refresh+jwt' })).token)),
+    );
     await expectUnauthorized(await get('/api/auth/me', bearer((await h.login({ typ: 'JWT' })).token)));
   });
 
   it('rejects an unknown kid without crashing', async () => {
-    await expectUnauthorized(await get('/api/auth/me', bearer((await h.login({ kid: 'unknown-key' })).token)));
+    await expectUnauthorized(
+      await get('/api/auth/me', bearer((await h.login({ kid: 'unknown-key' })).token)),
+    );
     expect((await get('/healthz')).status).toBe(200);
   });
 
@@ -106,7 +116,10 @@ describe('access tokens at the gateway', () => {
     ['4 segments', 'a.b.c.d'],
     ['bad base64url', '!!!.???.***'],
     ['bad base64url (valid charset)', 'e30.e30.@@'],
-    ['10 KB header', `${Buffer.from(JSON.stringify({ alg: 'EdDSA', pad: 'x'.repeat(10_240) })).toString('base64url')}.e30.sig`],
+    [
+      '10 KB header',
+      `${Buffer.from(JSON.stringify({ alg: 'EdDSA', pad: 'x'.repeat(10_240) })).toString('base64url')}.e30.sig`,
+    ],
   ])('rejects a malformed token: %s', async (_name, token) => {
     await expectUnauthorized(await get('/api/auth/me', bearer(token)));
   });

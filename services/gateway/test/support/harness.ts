@@ -22,8 +22,8 @@ import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends
 import { freePort } from '../../../../test-support/ports.ts';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../src/index.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
-import { createTokenKit, type SignOptions, type TokenKit } from './tokens.js';
 import { testRouteSpecs } from './route-specs.js';
+import { createTokenKit, type SignOptions, type TokenKit } from './tokens.js';
 
 export const ALLOWED_ORIGIN = 'https://app.example.com';
 
@@ -53,7 +53,11 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   installTracePropagation();
-  const [auth, tasks, tokens] = await Promise.all([startFakeUpstream(), startFakeUpstream(), createTokenKit()]);
+  const [auth, tasks, tokens] = await Promise.all([
+    startFakeUpstream(),
+    startFakeUpstream(),
+    createTokenKit(),
+  ]);
   const env: Record<string, string> = {
     ELWOSA_DATA_DIR: '/tmp/elwosa-gateway-test',
     ELWOSA_CORS_ORIGINS: ALLOWED_ORIGIN,
@@ -89,7 +93,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
     }));
   lifecycle.on('release', () => cache.close());
-  const deps: PlatformDeps = { config, env, logger, lifecycle, cache, databaseUrl: '', migrateOnStart: false };
+  const deps: PlatformDeps = {
+    config,
+    env,
+    logger,
+    lifecycle,
+    cache,
+    databaseUrl: '',
+    migrateOnStart: false,
+  };
   const gateway = await startGateway(deps, {
     routeSpecs: options.routeSpecs ?? testRouteSpecs,
     tokenKeys: tokens.keys,

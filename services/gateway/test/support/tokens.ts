@@ -45,7 +45,11 @@ export async function createTokenKit(): Promise<TokenKit> {
     publicKeyPem: await exportSPKI(publicKey),
     async sign(options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      const jwt = new SignJWT({ sid: options.sid ?? randomUUID(), roles: options.roles ?? ['user'], ...options.extra })
+      const jwt = new SignJWT({
+        sid: options.sid ?? randomUUID(),
+        roles: options.roles ?? ['user'],
+        ...options.extra,
+      })
         .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? KID, typ: options.typ ?? 'at+jwt' })
         .setSubject(options.sub ?? randomUUID())
         .setIssuer(options.iss ?? ISSUER)
@@ -59,7 +63,10 @@ export async function createTokenKit(): Promise<TokenKit> {
 }
 
 /** Decoded header and payload of a compact JWS (no verification). */
-export function decodeToken(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+export function decodeToken(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
   const [header = '', payload = ''] = token.split('.');
   return {
     header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
@@ -79,7 +86,10 @@ export function withPayload(token: string, payload: Record<string, unknown>): st
 }
 
 /** An HS256 token whose HMAC secret is the public key (algorithm confusion). */
-export async function hs256WithPublicKey(publicKeyPem: string, payload: Record<string, unknown>): Promise<string> {
+export async function hs256WithPublicKey(
+  publicKeyPem: string,
+  payload: Record<string, unknown>,
+): Promise<string> {
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', kid: KID, typ: 'at+jwt' })
     .sign(new TextEncoder().encode(publicKeyPem));

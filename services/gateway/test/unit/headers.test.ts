@@ -28,7 +28,16 @@ describe('upstream request headers', () => {
       },
       ctx,
     );
-    for (const name of ['connection', 'keep-alive', 'x-secret-hop', 'transfer-encoding', 'upgrade', 'te', 'proxy-authorization', 'host']) {
+    for (const name of [
+      'connection',
+      'keep-alive',
+      'x-secret-hop',
+      'transfer-encoding',
+      'upgrade',
+      'te',
+      'proxy-authorization',
+      'host',
+    ]) {
       expect(out).not.toHaveProperty(name);
     }
     expect(out.accept).toBe('application/json');
@@ -60,13 +69,29 @@ describe('upstream request headers', () => {
       'x-request-id': 'req-12345678',
       traceparent: '00-abc-def-01',
     });
-    for (const name of ['x-user-id', 'x-user-roles', 'x-elwosa-roles', 'x-forwarded-user', 'x-real-ip', 'forwarded', 'x-original-url', 'x-http-method-override']) {
+    for (const name of [
+      'x-user-id',
+      'x-user-roles',
+      'x-elwosa-roles',
+      'x-forwarded-user',
+      'x-real-ip',
+      'forwarded',
+      'x-original-url',
+      'x-http-method-override',
+    ]) {
       expect(out).not.toHaveProperty(name);
     }
   });
 
   it('knows the spoofable names', () => {
-    for (const name of ['x-user-id', 'x-user-roles', 'x-elwosa-anything', 'x-forwarded-user', 'x-auth-request-user', 'remote-user']) {
+    for (const name of [
+      'x-user-id',
+      'x-user-roles',
+      'x-elwosa-anything',
+      'x-forwarded-user',
+      'x-auth-request-user',
+      'remote-user',
+    ]) {
       expect(isSpoofableHeader(name)).toBe(true);
     }
     for (const name of ['authorization', 'content-type', 'accept', 'if-match', 'user-agent']) {
@@ -76,7 +101,12 @@ describe('upstream request headers', () => {
 
   it('builds the trusted identity headers', () => {
     expect(
-      trustedIdentityHeaders({ userId: 'u1', sessionId: 's1', roles: ['user', 'admin'], permissions: new Set() }),
+      trustedIdentityHeaders({
+        userId: 'u1',
+        sessionId: 's1',
+        roles: ['user', 'admin'],
+        permissions: new Set(),
+      }),
     ).toEqual({ 'x-elwosa-user-id': 'u1', 'x-elwosa-session-id': 's1', 'x-elwosa-roles': 'user,admin' });
   });
 });

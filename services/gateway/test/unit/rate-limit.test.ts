@@ -1,5 +1,11 @@
+import {
+  CacheUnavailableError,
+  createLogger,
+  MemoryCacheBus,
+  MemoryStore,
+  type RateLimitResult,
+} from '@elwosa/runtime';
 import express from 'express';
-import { CacheUnavailableError, createLogger, MemoryCacheBus, MemoryStore, type RateLimitResult } from '@elwosa/runtime';
 import { describe, expect, it } from 'vitest';
 import { clientAddress } from '../../src/ratelimit/client-address.js';
 import { rateLimitHeaders } from '../../src/ratelimit/headers.js';
@@ -44,9 +50,9 @@ describe('rate-limit headers (draft-ietf-httpapi-ratelimit-headers-08)', () => {
   it('adds Retry-After (at least 1 s) on a denial', () => {
     const headers = rateLimitHeaders(result({ allowed: false, remaining: 0, retryAfterMs: 1 }), 60_000);
     expect(headers['Retry-After']).toBe('1');
-    expect(rateLimitHeaders(result({ allowed: false, remaining: 0, retryAfterMs: 12_001 }), 60_000)['Retry-After']).toBe(
-      '13',
-    );
+    expect(
+      rateLimitHeaders(result({ allowed: false, remaining: 0, retryAfterMs: 12_001 }), 60_000)['Retry-After'],
+    ).toBe('13');
   });
 });
 
@@ -64,7 +70,11 @@ describe('client address (express trust proxy semantics)', () => {
       const app = express();
       app.set('trust proxy', hops);
       const req = Object.create(app.request) as express.Request;
-      Object.assign(req, { app, headers: xff ? { 'x-forwarded-for': xff } : {}, socket: { remoteAddress: '127.0.0.1' } });
+      Object.assign(req, {
+        app,
+        headers: xff ? { 'x-forwarded-for': xff } : {},
+        socket: { remoteAddress: '127.0.0.1' },
+      });
       Object.defineProperty(req, 'connection', { value: req.socket });
       expect(clientAddress('127.0.0.1', xff, hops), `hops=${hops} xff=${xff}`).toBe(req.ip);
     }

@@ -13,16 +13,21 @@ describe('client messages', () => {
     expect(resume.ok && resume.message).toEqual({ type: 'resume', data: { lastSeq: 7 } });
   });
 
-  it.each(['not json', '{"type":"subscribe","data":{"userId":"other"}}', '{"type":"resume","data":{"lastSeq":-1}}', '[]'])(
-    'rejects %s',
-    (text) => {
-      expect(parseClientMessage(text).ok).toBe(false);
-    },
-  );
+  it.each([
+    'not json',
+    '{"type":"subscribe","data":{"userId":"other"}}',
+    '{"type":"resume","data":{"lastSeq":-1}}',
+    '[]',
+  ])('rejects %s', (text) => {
+    expect(parseClientMessage(text).ok).toBe(false);
+  });
 
   it('replies pong to ping and resync to resume', () => {
     expect(replyTo({ type: 'ping', data: 1 })).toEqual({ type: 'pong', data: 1 });
-    expect(replyTo({ type: 'resume', data: { lastSeq: 3 } })).toMatchObject({ type: 'resync', data: { lastSeq: 3 } });
+    expect(replyTo({ type: 'resume', data: { lastSeq: 3 } })).toMatchObject({
+      type: 'resync',
+      data: { lastSeq: 3 },
+    });
   });
 });
 
@@ -30,13 +35,18 @@ describe('upgrade token', () => {
   it('prefers Authorization, then the bearer subprotocol, then the query', () => {
     const q = new URLSearchParams('access_token=fromquery');
     expect(upgradeAuthorization({ authorization: 'Bearer a' }, q)).toBe('Bearer a');
-    expect(upgradeAuthorization({ 'sec-websocket-protocol': 'elwosa.v1, bearer.b.c.d' }, q)).toBe('Bearer b.c.d');
+    expect(upgradeAuthorization({ 'sec-websocket-protocol': 'elwosa.v1, bearer.b.c.d' }, q)).toBe(
+      'Bearer b.c.d',
+    );
     expect(upgradeAuthorization({}, q)).toBe('Bearer fromquery');
     expect(upgradeAuthorization({}, new URLSearchParams())).toBeUndefined();
   });
 
   it('lists offered subprotocols', () => {
-    expect(offeredSubprotocols({ 'sec-websocket-protocol': ' elwosa.v1 ,bearer.x' })).toEqual(['elwosa.v1', 'bearer.x']);
+    expect(offeredSubprotocols({ 'sec-websocket-protocol': ' elwosa.v1 ,bearer.x' })).toEqual([
+      'elwosa.v1',
+      'bearer.x',
+    ]);
   });
 
   it('redacts the token from logged targets', () => {
