@@ -21,7 +21,8 @@ class FlakyAgent extends http.Agent {
     this.attempts += 1;
     const port = this.attempts === 1 ? this.closedPort : Number(options.port);
     const socket = net.connect({ host: '127.0.0.1', port });
-    return callback ? (callback(null, socket), socket) : socket;
+    callback?.(null, socket);
+    return socket;
   }
 }
 

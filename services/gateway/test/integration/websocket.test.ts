@@ -1,0 +1,246 @@
+// /ws: authentication at upgrade, the envelope protocol, payload limit, heartbeat, fan-out to a
+// user's connections, rate limiting of upgrades, and 1001 on shutdown.
+import type { IncomingMessage } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { type ClientOptions } from 'ws';
+import { type Harness, startHarness } from '../support/harness.js';
+import { rawRequest } from '../support/raw-request.js';
+
+interface Envelope {
+  type: string;
+  seq: number;
+  data: Record<string, unknown>;
+}
+
+interface Client {
+  ws: WebSocket;
+  messages: Envelope[];
+  next(): Promise<Envelope>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+const HEARTBEAT_MS = 150;
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ gateway: { heartbeatMs: HEARTBEAT_MS } });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+function open(url: string, protocols: string[] = [], options: ClientOptions = {}): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, options);
+    const messages: Envelope[] = [];
+    const waiting: Array<(m: Envelope) => void> = [];
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Envelope;
+      const waiter = waiting.shift();
+      if (waiter) waiter(message);
+      else messages.push(message);
+    });
+    const next = () =>
+      new Promise<Envelope>((r) => {
+        const queued = messages.shift();
+        if (queued) r(queued);
+        else waiting.push(r);
+      });
+    ws.once('open', () => resolve({ ws, messages, next, closed }));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { res })),
+    );
+    ws.once('error', reject);
+  });
+}
+
+async function rejected(
+  url: string,
+  protocols: string[] = [],
+  options: ClientOptions = {},
+): Promise<IncomingMessage> {
+  const err = await open(url, protocols, options).then(
+    (c) => {
+      c.ws.terminate();
+      throw new Error('the upgrade was accepted');
+    },
+    (e: unknown) => e as { res?: IncomingMessage },
+  );
+  expect(err.res, String(err)).toBeDefined();
+  return err.res!;
+}
+
+const connections = async () =>
+  Number(/gateway_ws_connections (\d+)/.exec((await rawRequest(h.url, 'GET', '/metrics')).body)?.[1]);
+
+describe('authentication at upgrade', () => {
+  it('no token → 401 with WWW-Authenticate, and no socket', async () => {
+    const res = await rejected(h.wsUrl);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(h.gateway.hub.size).toBe(0);
+  });
+
+  it.each([
+    ['a malformed token', async () => 'abc'],
+    ['an expired token', async () => (await h.login({ expiresIn: -120 })).token],
+    ['a wrong audience', async () => (await h.login({ aud: 'other' })).token],
+    ['a revoked session', async () => h.tokens.sign()],
+  ])('%s → 401, no socket', async (_name, token) => {
+    const t = await token();
+    expect((await rejected(h.wsUrl, [], { headers: { authorization: `Bearer ${t}` } })).statusCode).toBe(401);
+    expect((await rejected(h.wsUrl, ['elwosa.v1', `bearer.${t}`])).statusCode).toBe(401);
+    expect((await rejected(`${h.wsUrl}?access_token=${t}`)).statusCode).toBe(401);
+    expect(h.gateway.hub.size).toBe(0);
+  });
+
+  it('another path → 404', async () => {
+    const { token } = await h.login();
+    const res = await rejected(h.wsUrl.replace('/ws', '/api/tasks'), [], {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('a good token in the Authorization header → hello with the user and the connection id', async () => {
+    const { token, userId } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    const hello = await client.next();
+    expect(hello).toMatchObject({ type: 'hello', seq: 1, data: { userId, heartbeatMs: HEARTBEAT_MS } });
+    expect(hello.data.connectionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await connections()).toBe(1);
+    client.ws.close();
+    await client.closed;
+  });
+
+  it('a good token in the bearer subprotocol → hello, and elwosa.v1 is echoed', async () => {
+    const { token, userId } = await h.login();
+    const client = await open(h.wsUrl, ['elwosa.v1', `bearer.${token}`]);
+    expect(client.ws.protocol).toBe('elwosa.v1');
+    expect((await client.next()).data.userId).toBe(userId);
+    client.ws.close();
+    await client.closed;
+  });
+
+  it('a good token in the query → hello; the token never reaches the logs', async () => {
+    const { token, userId } = await h.login();
+    const client = await open(`${h.wsUrl}?access_token=${token}`);
+    expect((await client.next()).data.userId).toBe(userId);
+    client.ws.close();
+    await client.closed;
+    const logs = h.logs.join('');
+    expect(logs).toContain('access_token=[redacted]');
+    expect(logs).not.toContain(token);
+  });
+});
+
+describe('protocol', () => {
+  it('answers ping and resume with the next sequence numbers, and reports bad messages', async () => {
+    const { token } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    await client.next();
+    client.ws.send(JSON.stringify({ type: 'ping', data: { n: 1 } }));
+    expect(await client.next()).toEqual({ type: 'pong', seq: 2, data: { n: 1 } });
+    client.ws.send(JSON.stringify({ type: 'resume', data: { lastSeq: 41 } }));
+    expect(await client.next()).toMatchObject({ type: 'resync', seq: 3, data: { lastSeq: 41 } });
+    client.ws.send('{"type":"subscribe","data":{"userId":"someone-else"}}');
+    expect(await client.next()).toMatchObject({ type: 'error', seq: 4, data: { code: 'bad_message' } });
+    client.ws.close();
+    await client.closed;
+  });
+
+  it('delivers sendToUser to every connection of that user only, each with its own seq', async () => {
+    const alice = await h.login();
+    const bob = await h.login();
+    const a1 = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${alice.token}` } });
+    const a2 = await open(h.wsUrl, ['elwosa.v1', `bearer.${alice.token}`]);
+    const b = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${bob.token}` } });
+    await Promise.all([a1.next(), a2.next(), b.next()]);
+    a1.ws.send('{"type":"ping"}');
+    await a1.next();
+    expect(h.gateway.hub.sendToUser(alice.userId, 'task.created', { id: 't1' })).toBe(2);
+    expect(await a1.next()).toEqual({ type: 'task.created', seq: 3, data: { id: 't1' } });
+    expect(await a2.next()).toEqual({ type: 'task.created', seq: 2, data: { id: 't1' } });
+    b.ws.send('{"type":"ping"}');
+    expect((await b.next()).type).toBe('pong');
+    for (const c of [a1, a2, b]) c.ws.close();
+    await Promise.all([a1.closed, a2.closed, b.closed]);
+    expect(h.gateway.hub.connectionsOf(alice.userId)).toHaveLength(0);
+  });
+
+  it('a message over 64 KiB closes the connection with 1009', async () => {
+    const { token } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    await client.next();
+    client.ws.send(JSON.stringify({ type: 'ping', data: 'x'.repeat(64 * 1024) }));
+    expect((await client.closed).code).toBe(1009);
+  });
+
+  it('a message just under the limit is fine', async () => {
+    const { token } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    await client.next();
+    client.ws.send(JSON.stringify({ type: 'ping', data: 'x'.repeat(60 * 1024) }));
+    expect((await client.next()).type).toBe('pong');
+    client.ws.close();
+    await client.closed;
+  });
+});
+
+describe('heartbeat', () => {
+  it('terminates a client that does not answer pings, keeps one that does', async () => {
+    const { token } = await h.login();
+    const headers = { authorization: `Bearer ${token}` };
+    const silent = await open(h.wsUrl, [], { headers, autoPong: false });
+    const healthy = await open(h.wsUrl, [], { headers });
+    let pings = 0;
+    silent.ws.on('ping', () => pings++);
+    const { code } = await silent.closed;
+    expect(code).toBe(1006);
+    expect(pings).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, HEARTBEAT_MS * 3));
+    expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+    healthy.ws.close();
+    await healthy.closed;
+  });
+});
+
+describe('rate limit', () => {
+  it('upgrades count against the user limit like other requests', async () => {
+    const h2 = await startHarness({ env: { ELWOSA_RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const { token } = await h2.login();
+      const headers = { authorization: `Bearer ${token}` };
+      const first = await open(h2.wsUrl, [], { headers });
+      expect((await rawRequest(h2.url, 'GET', '/api/tasks', headers)).status).toBe(200);
+      const res = await rejected(h2.wsUrl, [], { headers });
+      expect(res.statusCode).toBe(429);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(res.headers['ratelimit-policy']).toBe('"default";q=2;w=60');
+      first.ws.close();
+      await first.closed;
+    } finally {
+      await h2.stop();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('refuses new upgrades while draining and closes open connections with 1001', async () => {
+    const { token } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    await client.next();
+    h.gateway.readiness.startDraining();
+    expect((await rejected(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
+      503,
+    );
+    const stopping = h.deps.lifecycle.shutdown('test');
+    const { code } = await client.closed;
+    expect(code).toBe(1001);
+    await stopping;
+  });
+});
