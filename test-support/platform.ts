@@ -47,6 +47,8 @@ export interface TestPlatformOptions {
   targets: Target[];
   kind: BackendKind;
   env?: Record<string, string>;
+  /** Redis URL override for the real backends (e.g. through a TcpProxy). */
+  redisUrl?: string;
 }
 
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
@@ -68,7 +70,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   });
   const lifecycle = new Lifecycle(logger, 5000);
   const cache = await createCacheBus({
-    ...(options.kind === 'real' ? { redisUrl: TEST_REDIS_URL } : {}),
+    ...(options.kind === 'real' ? { redisUrl: options.redisUrl ?? TEST_REDIS_URL } : {}),
     keyPrefix: `test:${path.basename(dataDir)}:`,
     logger,
   });

@@ -3,12 +3,12 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.js';
+import { TcpProxy } from '../../../../test-support/tcp-proxy.ts';
 import type { CacheBus } from '../../src/cache/cache-bus.js';
 import { CacheUnavailableError } from '../../src/cache/errors.js';
 import { createCacheBus } from '../../src/cache/factory.js';
 import { RedisCacheBus } from '../../src/cache/redis/redis-cache-bus.js';
 import { deleteRedisKeys, newPrefix, sleep, waitFor } from './support.js';
-import { TcpProxy } from './tcp-proxy.js';
 
 const cases = haveRealRedis() ? [{ name: 'redis' }] : [];
 const FAST = { commandTimeoutMs: 500, connectTimeoutMs: 500, maxReconnectDelayMs: 200 };

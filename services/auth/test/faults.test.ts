@@ -1,0 +1,72 @@
+// Faults with the real backends: Redis taken away (through a proxy, the shared server keeps
+// running) and PostgreSQL connections killed. Requests that need them get 503 problem+json,
+// authenticated requests fail closed, nothing crashes, and service resumes by itself.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveRealPg, haveRealRedis, TEST_REDIS_URL } from '../../../test-support/backends.ts';
+import { startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
+import { TcpProxy } from '../../../test-support/tcp-proxy.ts';
+import { Api, registerAndLogin, type Tokens } from './client.js';
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('condition not reached in time');
+}
+
+// These faults need the real servers; CI (ELWOSA_REQUIRE_REAL_BACKENDS=1) always has them.
+describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and Redis', () => {
+  let platform: TestPlatform;
+  let proxy: TcpProxy;
+  let api: Api;
+  let user: Tokens;
+
+  beforeAll(async () => {
+    const target = new URL(TEST_REDIS_URL);
+    proxy = await new TcpProxy({ host: target.hostname, port: Number(target.port) }).start();
+    platform = await startTestPlatform({ kind: 'real', targets: ['auth', 'gateway'], redisUrl: proxy.url });
+    api = new Api(platform.url);
+    user = await registerAndLogin(api);
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    await proxy?.close();
+  });
+
+  it('answers 503 while Redis is away (fail closed), then recovers without a restart', async () => {
+    await proxy.cut();
+    const me = await api.get('/api/auth/me', user.accessToken);
+    expect(me.status).toBe(503);
+    expect(me.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(me.body.status).toBe(503);
+    const login = await api.post('/api/auth/login', { email: user.user.email, password: 'whatever it is' });
+    expect(login.status).toBe(503);
+    expect((await fetch(`${platform.urlOf('auth')}/readyz`)).status).toBe(503);
+    expect((await fetch(`${platform.urlOf('gateway')}/readyz`)).status).toBe(503);
+
+    await proxy.restore();
+    await eventually(async () => (await api.get('/api/auth/me', user.accessToken)).status === 200);
+    await eventually(async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200);
+  });
+
+  it('survives killed PostgreSQL connections: 503 at worst, never 500, then recovers', async () => {
+    const admin = new pg.Client({ connectionString: platform.deps.databaseUrl });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      expect(killed.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await api.get('/api/auth/sessions', user.accessToken)).status);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    await eventually(async () => (await api.get('/api/auth/sessions', user.accessToken)).status === 200);
+    await eventually(async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200);
+  });
+});
