@@ -2,14 +2,17 @@
 import { fileURLToPath } from 'node:url';
 import {
   createServiceHost,
+  type ErrorMapper,
   mapDatabaseUnavailable,
   openServiceDatabase,
   type PlatformDeps,
   parseConfig,
+  problems,
   type RunningService,
 } from '@elwosa/runtime';
 import { createLocalJWKSet } from 'jose';
 import { authEnvSchema, lockoutPolicies } from './config.js';
+import { QueueFullError } from './crypto/concurrency-limit.js';
 import { createPasswordHasher } from './crypto/passwords.js';
 import { loadSigningKey } from './crypto/signing-keys.js';
 import { createTokenMinter } from './crypto/tokens.js';
@@ -23,6 +26,10 @@ import { bindAuthRoutes } from './http/routes.js';
 export const AUTH_SCHEMA = 'auth';
 export const authMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 
+/** A full hashing queue means overload: 503 so clients back off and retry. */
+const mapHashingOverload: ErrorMapper = (err) =>
+  err instanceof QueueFullError ? problems.unavailable('the server is busy; retry shortly', 2) : undefined;
+
 export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
   const authEnv = parseConfig(authEnvSchema, deps.env);
   const key = await loadSigningKey({
@@ -32,7 +39,7 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
   const host = createServiceHost({
     target: 'auth',
     deps,
-    errorMappers: [mapDatabaseUnavailable],
+    errorMappers: [mapDatabaseUnavailable, mapHashingOverload],
     // The auth service verifies its own tokens with its own key: no JWKS round trip.
     tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }),
   });
