@@ -229,6 +229,21 @@ describe('rate limit', () => {
   });
 });
 
+describe('client address behind a trusted proxy', () => {
+  it('anonymous upgrades are counted per client address resolved with the trusted hops', async () => {
+    const h2 = await startHarness({ env: { ELWOSA_RATE_LIMIT_PER_MINUTE: '2', ELWOSA_TRUST_PROXY: '1' } });
+    try {
+      const from = (ip: string) => ({ headers: { 'x-forwarded-for': `6.6.6.6, ${ip}` } });
+      expect((await rejected(h2.wsUrl, [], from('198.51.100.1'))).statusCode).toBe(401);
+      expect((await rejected(h2.wsUrl, [], from('198.51.100.1'))).statusCode).toBe(401);
+      expect((await rejected(h2.wsUrl, [], from('198.51.100.1'))).statusCode).toBe(429);
+      expect((await rejected(h2.wsUrl, [], from('198.51.100.2'))).statusCode).toBe(401);
+    } finally {
+      await h2.stop();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('refuses new upgrades while draining and closes open connections with 1001', async () => {
     const { token } = await h.login();
