@@ -9,7 +9,7 @@ import { generateSecrets } from '../secrets.js';
 import { toYamlStream } from '../yaml.js';
 
 const USAGE = `usage:
-  elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--cloudnativepg] [--dashboards <dir>]
+  elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--no-cloudnativepg] [--dashboards <dir>]
   elwosa-operator crd [-o <file>]
   elwosa-operator run [--namespace <ns>] [--metrics-port 8080] [--no-leader-elect]
                       (in-cluster, or KUBECONFIG / ~/.kube/config)`;
@@ -23,14 +23,17 @@ async function main(argv: string[]): Promise<number> {
         options: {
           file: { type: 'string', short: 'f' },
           'no-monitoring-crds': { type: 'boolean', default: false },
-          cloudnativepg: { type: 'boolean', default: false },
+          'no-cloudnativepg': { type: 'boolean', default: false },
           dashboards: { type: 'string' },
         },
       });
       if (!values.file) throw new UsageError('render needs -f <stack.yaml>');
       const text = values.file === '-' ? readFileSync(0, 'utf8') : readFileSync(values.file, 'utf8');
       const objects = renderManifest(text, {
-        capabilities: { monitoring: !values['no-monitoring-crds'], cloudNativePG: values.cloudnativepg },
+        capabilities: {
+          monitoring: !values['no-monitoring-crds'],
+          cloudNativePG: !values['no-cloudnativepg'],
+        },
         dashboards: loadDashboards(values.dashboards),
         secrets: generateSecrets(),
       });

@@ -26,7 +26,8 @@ export function databaseObjects(ctx: StackContext): DesiredObject[] {
     case 'external':
       return [];
     case 'cloudnativepg':
-      return [{ object: cnpgCluster(ctx), stage: 'foundation' }];
+      // Without the CloudNativePG CRD there is nothing to apply; the status says so.
+      return ctx.inputs.capabilities.cloudNativePG ? [{ object: cnpgCluster(ctx), stage: 'foundation' }] : [];
     case 'managed':
       return managedPostgres(ctx);
   }

@@ -34,5 +34,6 @@ export function migrationsObjects(ctx: StackContext): DesiredObject[] {
       },
     },
   };
-  return [{ object: job, stage: 'migrations' }];
+  // Job templates are immutable: the Job of a version is created once and never updated.
+  return [{ object: job, stage: 'migrations', createOnly: true }];
 }

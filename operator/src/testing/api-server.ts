@@ -288,6 +288,7 @@ export class TestApiServer {
         .map((e) => ({ type: e.event, object: e.object }));
     }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
     for (const e of backlog) res.write(`${JSON.stringify(e)}\n`);
     this.watches.add(res);
     const unsubscribe = this.store.subscribe((e) => {

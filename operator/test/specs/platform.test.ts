@@ -213,11 +213,16 @@ describe('ownership and labels', () => {
     ).toBe('Delete');
   });
 
-  it('marks generated Secrets create-only', () => {
+  it('marks generated Secrets and the migrations Job create-only', () => {
     const createOnly = desiredObjects(s, inputs())
       .filter((d) => d.createOnly)
-      .map((d) => d.object.metadata.name);
-    expect(createOnly.sort()).toEqual(['s1-jwt', 's1-postgres', 's1-redis']);
+      .map((d) => `${d.object.kind}/${d.object.metadata.name}`);
+    expect(createOnly.filter((n) => n.startsWith('Secret/')).sort()).toEqual([
+      'Secret/s1-jwt',
+      'Secret/s1-postgres',
+      'Secret/s1-redis',
+    ]);
+    expect(createOnly.filter((n) => n.startsWith('Job/'))).toHaveLength(1);
   });
 });
 

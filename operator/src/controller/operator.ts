@@ -1,0 +1,293 @@
+// Wiring: leader election → informers → work queue → reconciler, plus probes and metrics.
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { loadDashboards } from '../dashboards.js';
+import type { Capabilities, Dashboard } from '../specs/context.js';
+import { LABEL, MANAGED_BY } from '../specs/meta.js';
+import { OPERATOR_VERSION } from '../version.js';
+import { EventRecorder } from './events.js';
+import { type ProbeServer, startProbeServer } from './http.js';
+import { type InformerEvent, ResilientInformer } from './informer.js';
+import { CORE_OWNED_KINDS, KINDS, type Kind, kindKey } from './kinds.js';
+import { KubeApi, type KubeObjectJson } from './kube-api.js';
+import { DEFAULT_LEASE_TIMING, LeaderElector } from './leader.js';
+import { OperatorMetrics } from './metrics.js';
+import { Reconciler, stackKey } from './reconciler.js';
+import { WorkQueue, type WorkQueueOptions } from './workqueue.js';
+
+export interface OperatorOptions {
+  identity: string;
+  leaseNamespace: string;
+  leaseName: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  /** Port for /healthz, /readyz, /metrics (0: any free port; undefined: no server). */
+  probePort: number | undefined;
+  probeHost: string;
+  /** Every stack is reconciled again this often. */
+  resyncMs: number;
+  pollMs: number;
+  /** How long discovery results (monitoring and CloudNativePG CRDs) are reused. */
+  discoveryTtlMs: number;
+  informerRestartBaseMs: number;
+  queue: Partial<WorkQueueOptions>;
+  dashboards: readonly Dashboard[] | undefined;
+  writeQps: number;
+  writeBurst: number;
+  defaultMetrics: boolean;
+  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export function defaultOptions(): OperatorOptions {
+  return {
+    identity: `${hostname()}-${process.pid}`,
+    leaseNamespace: process.env.POD_NAMESPACE ?? 'elwosa-system',
+    leaseName: 'elwosa-operator',
+    ...DEFAULT_LEASE_TIMING,
+    probePort: 8080,
+    probeHost: '0.0.0.0',
+    resyncMs: 10 * 60_000,
+    pollMs: 15_000,
+    discoveryTtlMs: 60_000,
+    informerRestartBaseMs: 1000,
+    queue: {},
+    dashboards: undefined,
+    writeQps: 20,
+    writeBurst: 30,
+    defaultMetrics: true,
+    log: (level, message, fields) => {
+      const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
+      if (level === 'info') process.stdout.write(`${line}\n`);
+      else console.error(line);
+    },
+  };
+}
+
+export class Operator {
+  readonly metrics: OperatorMetrics;
+  readonly options: OperatorOptions;
+  private readonly api: KubeApi;
+  private readonly leaseApi: KubeApi;
+  private readonly elector: LeaderElector;
+  private readonly reconciler: Reconciler;
+  private readonly informers = new Map<string, ResilientInformer>();
+  private readonly lastGeneration = new Map<string, number | undefined>();
+  private queue: WorkQueue | undefined;
+  private probes: ProbeServer | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private discovery: { at: number; value: Capabilities } | undefined;
+  private transition: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kc: KubeConfig,
+    options: Partial<OperatorOptions> = {},
+  ) {
+    this.options = { ...defaultOptions(), ...options };
+    this.metrics = new OperatorMetrics(this.options.defaultMetrics);
+    const onWrite = (verb: string) => this.metrics.writes.inc({ verb });
+    this.api = new KubeApi(kc, {
+      qps: this.options.writeQps,
+      burst: this.options.writeBurst,
+      onWrite,
+      writeGuard: () => this.elector.isLeader(),
+    });
+    this.leaseApi = new KubeApi(kc);
+    this.elector = new LeaderElector(
+      this.leaseApi,
+      {
+        namespace: this.options.leaseNamespace,
+        name: this.options.leaseName,
+        identity: this.options.identity,
+        leaseDurationMs: this.options.leaseDurationMs,
+        renewDeadlineMs: this.options.renewDeadlineMs,
+        retryPeriodMs: this.options.retryPeriodMs,
+      },
+      {
+        onStartedLeading: () => this.serialise(() => this.startLeading()),
+        onStoppedLeading: () => this.serialise(() => this.stopLeading()),
+      },
+    );
+    this.reconciler = new Reconciler({
+      api: this.api,
+      cache: (kind) => this.informers.get(kindKey(kind)),
+      capabilities: () => this.capabilities(),
+      dashboards: this.options.dashboards ?? loadDashboards(),
+      events: new EventRecorder(this.api, this.options.identity, (err) =>
+        this.options.log('warn', 'event not recorded', { error: String(err) }),
+      ),
+      metrics: this.metrics,
+      operatorVersion: OPERATOR_VERSION,
+      pollMs: this.options.pollMs,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader();
+  }
+
+  get probePort(): number | undefined {
+    return this.probes?.port;
+  }
+
+  async start(): Promise<void> {
+    if (this.options.probePort !== undefined) {
+      this.probes = await startProbeServer(
+        this.options.probePort,
+        this.metrics.registry,
+        () => this.ready(),
+        this.options.probeHost,
+      );
+    }
+    this.elector.start();
+  }
+
+  /** Graceful shutdown: stop reconciling (in-flight reconciles finish), stop informers, release the Lease. */
+  async stop(): Promise<void> {
+    await this.transition;
+    await this.stopLeading();
+    await this.elector.stop();
+    await this.transition;
+    await this.probes?.close();
+  }
+
+  /** Ready: informers synced while leading; a standby instance is ready (it only waits). */
+  ready(): boolean {
+    if (!this.elector.isLeader()) return true;
+    return [...this.informers.values()].every((i) => i.synced);
+  }
+
+  /** Wait until the queue is empty and nothing is processing. */
+  async idle(): Promise<void> {
+    await this.queue?.idle();
+  }
+
+  private serialise(step: () => Promise<void>): void {
+    this.transition = this.transition.then(step, step);
+  }
+
+  private async startLeading(): Promise<void> {
+    this.metrics.leader.set(1);
+    this.options.log('info', 'started leading', { identity: this.options.identity });
+    const queue = new WorkQueue(
+      async (key) => {
+        const end = this.metrics.duration.startTimer();
+        try {
+          const result = await this.reconciler.reconcile(key);
+          this.metrics.reconciles.inc({ result: 'success' });
+          return result;
+        } catch (err) {
+          this.metrics.reconciles.inc({ result: 'error' });
+          this.metrics.errors.inc();
+          throw err;
+        } finally {
+          end();
+          this.metrics.queueDepth.set(this.queue?.depth ?? 0);
+        }
+      },
+      this.options.queue,
+      (key, err) =>
+        this.options.log('warn', 'reconcile failed; retrying with backoff', {
+          stack: key,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    );
+    this.queue = queue;
+    const stackInformer = this.informer(KINDS.stack, undefined, (event, obj) =>
+      this.onStackEvent(event, obj),
+    );
+    const owned = CORE_OWNED_KINDS.map((kind) =>
+      this.informer(kind, `${LABEL.managedBy}=${MANAGED_BY}`, (_e, obj) => this.onChildEvent(obj)),
+    );
+    const pods = this.informer(
+      KINDS.pod,
+      `${LABEL.managedBy}=${MANAGED_BY},${LABEL.component}=ollama`,
+      (_e, obj) => this.onChildEvent(obj),
+    );
+    // Child caches first, so the first reconciles see existing objects; then the stacks.
+    await Promise.all([...owned, pods].map((i) => i.start()));
+    await stackInformer.start();
+    queue.start();
+    this.resyncTimer = setInterval(() => this.resync(), this.options.resyncMs);
+    this.resyncTimer.unref();
+  }
+
+  private async stopLeading(): Promise<void> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    const queue = this.queue;
+    this.queue = undefined;
+    await queue?.stop();
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    this.informers.clear();
+    this.lastGeneration.clear();
+    if (queue) this.options.log('info', 'stopped leading', { identity: this.options.identity });
+    this.metrics.leader.set(0);
+  }
+
+  private informer(
+    kind: Kind,
+    labelSelector: string | undefined,
+    onEvent: (event: InformerEvent, obj: KubeObjectJson) => void,
+  ): ResilientInformer {
+    const informer = new ResilientInformer(this.kc, this.api, {
+      kind,
+      ...(labelSelector ? { labelSelector } : {}),
+      onEvent,
+      onError: (k, err) => {
+        this.metrics.informerRestarts.inc({ kind: k.kind });
+        this.options.log('warn', 'informer error; restarting with backoff', {
+          kind: k.kind,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      },
+      restartBaseMs: this.options.informerRestartBaseMs,
+    });
+    this.informers.set(kindKey(kind), informer);
+    return informer;
+  }
+
+  /** Enqueue on create, spec changes (generation) and deletion; our own status writes change neither. */
+  private onStackEvent(event: InformerEvent, obj: KubeObjectJson): void {
+    const key = stackKey(obj.metadata.namespace ?? '', obj.metadata.name);
+    if (event === 'delete') {
+      this.lastGeneration.delete(key);
+      this.queue?.add(key);
+      return;
+    }
+    const generation = obj.metadata.generation;
+    const seen = this.lastGeneration.has(key);
+    const changed =
+      !seen || this.lastGeneration.get(key) !== generation || obj.metadata.deletionTimestamp !== undefined;
+    this.lastGeneration.set(key, generation);
+    if (changed) this.queue?.add(key);
+  }
+
+  private onChildEvent(obj: KubeObjectJson): void {
+    const name = obj.metadata.labels?.[LABEL.stack];
+    const namespace = obj.metadata.labels?.[LABEL.stackNamespace];
+    if (name && namespace) this.queue?.add(stackKey(namespace, name));
+  }
+
+  /** The periodic resync, now: every stack is reconciled again. */
+  resyncNow(): void {
+    this.resync();
+  }
+
+  private resync(): void {
+    this.discovery = undefined;
+    for (const s of this.informers.get(kindKey(KINDS.stack))?.list() ?? [])
+      this.queue?.add(stackKey(s.metadata.namespace ?? '', s.metadata.name));
+  }
+
+  private async capabilities(): Promise<Capabilities> {
+    const now = Date.now();
+    if (this.discovery && now - this.discovery.at < this.options.discoveryTtlMs) return this.discovery.value;
+    const [monitoring, cloudNativePG] = await Promise.all([
+      this.api.serves('monitoring.coreos.com/v1', ['servicemonitors', 'prometheusrules']),
+      this.api.serves('postgresql.cnpg.io/v1', ['clusters']),
+    ]);
+    this.discovery = { at: now, value: { monitoring, cloudNativePG } };
+    return this.discovery.value;
+  }
+}

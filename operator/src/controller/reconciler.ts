@@ -1,0 +1,407 @@
+// One reconcile of one ElwosaStack: desired objects → ordered server-side apply → prune →
+// readiness read back → status (only when changed) → Events on transitions.
+import { API_VERSION, type ElwosaStack, KIND, type StackStatus } from '../api/elwosastack.js';
+import { withDefaults } from '../api/load.js';
+import { TARGETS, type Target } from '../api/targets.js';
+import { generateSecrets } from '../secrets.js';
+import {
+  type Capabilities,
+  type Dashboard,
+  type DesiredObject,
+  type StackContext,
+  stackContext,
+} from '../specs/context.js';
+import { databaseUrlRef } from '../specs/database.js';
+import { desiredObjects, objectKey } from '../specs/desired.js';
+import { hashOf, stableJson } from '../specs/hash.js';
+import { gatewayUrl } from '../specs/ingress.js';
+import { FINALIZER, LABEL } from '../specs/meta.js';
+import { migrationsJobName } from '../specs/migrations.js';
+import {
+  dashboardNamespace,
+  monitoringCrdsMissing,
+  prometheusRulesEnabled,
+  serviceMonitorsEnabled,
+} from '../specs/monitoring.js';
+import { names } from '../specs/names.js';
+import { redisUrlRef } from '../specs/redis.js';
+import { normaliseTime } from './conditions.js';
+import type { EventRecorder } from './events.js';
+import { transitionEvents } from './events.js';
+import type { ResilientInformer } from './informer.js';
+import { KINDS, type Kind, kindKey, kindOf, OWNED_KINDS } from './kinds.js';
+import { isStatus, type KubeApi, type KubeObjectJson } from './kube-api.js';
+import type { OperatorMetrics } from './metrics.js';
+import {
+  cnpgReadiness,
+  jobState,
+  type Readiness,
+  unschedulableMessage,
+  workloadReadiness,
+} from './readiness.js';
+import { computeStatus, type Observation } from './status.js';
+import type { WorkResult } from './workqueue.js';
+
+export const APPLIED_HASH = 'elwosa.io/applied-hash';
+
+export interface ReconcilerDeps {
+  api: KubeApi;
+  /** The informer cache of a kind, when the operator keeps one. */
+  cache: (kind: Kind) => ResilientInformer | undefined;
+  capabilities: () => Promise<Capabilities>;
+  dashboards: readonly Dashboard[];
+  events: EventRecorder;
+  metrics: OperatorMetrics;
+  operatorVersion: string;
+  /** Re-check a stack that is not Ready yet after this long (child events usually come first). */
+  pollMs: number;
+  now?: () => Date;
+}
+
+export class Reconciler {
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<WorkResult> {
+    const [namespace, name] = key.split('/') as [string, string];
+    const raw =
+      this.deps.cache(KINDS.stack)?.get(namespace, name) ??
+      (await this.deps.api.find(KINDS.stack, namespace, name));
+    if (!raw) {
+      this.deps.metrics.forgetStack(namespace, name);
+      return {};
+    }
+    const stack = withDefaults(raw, namespace);
+    if (stack.metadata.deletionTimestamp) return this.finalize(stack);
+    if (!(stack.metadata.finalizers ?? []).includes(FINALIZER)) {
+      await this.deps.api.mergePatch(KINDS.stack, namespace, name, {
+        metadata: {
+          finalizers: [...(stack.metadata.finalizers ?? []), FINALIZER],
+          resourceVersion: stack.metadata.resourceVersion,
+        },
+      });
+    }
+    return this.sync(stack);
+  }
+
+  private async sync(stack: ElwosaStack): Promise<WorkResult> {
+    const capabilities = await this.deps.capabilities();
+    const secretsHash = await this.secretsHash(stack);
+    const inputs = {
+      operatorVersion: this.deps.operatorVersion,
+      capabilities,
+      dashboards: this.deps.dashboards,
+      secrets: generateSecrets(),
+      secretsHash,
+    };
+    const ctx = stackContext(stack, inputs);
+    const desired = desiredObjects(stack, inputs);
+    const byStage = (stage: DesiredObject['stage']) => desired.filter((d) => d.stage === stage);
+
+    let applyError: string | undefined;
+    let degraded: Observation['degraded'];
+    const applyStage = async (stage: DesiredObject['stage']) => {
+      for (const d of byStage(stage)) {
+        try {
+          await this.applyObject(d);
+        } catch (err) {
+          if (isStatus(err, 422) && d.object.kind === 'StatefulSet') {
+            degraded = {
+              reason: 'ImmutableFieldChanged',
+              message: `${d.object.metadata.name}: recreating the StatefulSet (orphaning its pods) to change an immutable field`,
+            };
+            await this.recreateOrphaning(d);
+            continue;
+          }
+          throw err;
+        }
+      }
+    };
+
+    const database = await this.databaseReadiness(ctx);
+    const cache = await this.cacheReadiness(ctx);
+    let migrations = jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
+    try {
+      await applyStage('foundation');
+      if (database.ready && cache.ready) {
+        await applyStage('migrations');
+        migrations = jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
+      }
+      if (migrations.state === 'succeeded') await applyStage('services');
+      await this.prune(stack, desired, capabilities);
+    } catch (err) {
+      applyError = err instanceof Error ? err.message : String(err);
+    }
+
+    const targets: Partial<Record<Target, Readiness>> = {};
+    for (const t of TARGETS) {
+      if (!ctx.spec.services[t].enabled) continue;
+      const d = this.cached(KINDS.deployment, ctx.namespace, names.target(ctx.name, t));
+      targets[t] = d
+        ? workloadReadiness(d as never, t)
+        : { ready: false, reason: 'Waiting', message: `${t}: waiting for migrations` };
+    }
+    const status = computeStatus({
+      generation: stack.metadata.generation ?? 1,
+      previous: stack.status,
+      now: normaliseTime((this.deps.now ?? (() => new Date()))()),
+      version: ctx.version,
+      gatewayURL: gatewayUrl(ctx),
+      database,
+      cache,
+      migrations,
+      targets,
+      ollama: this.ollamaReadiness(ctx),
+      openAIConfigured: ctx.spec.ai.openai?.secretRef !== undefined,
+      monitoring: this.monitoringReadiness(ctx),
+      applyError,
+      ...(degraded ? { degraded } : {}),
+    });
+    await this.writeStatus(stack, status);
+    this.deps.metrics.setConditions(ctx.namespace, ctx.name, status.conditions ?? []);
+    if (applyError) throw new Error(applyError);
+    return status.phase === 'Ready' ? {} : { requeueAfterMs: this.deps.pollMs };
+  }
+
+  /** Objects of kinds with an informer come from its cache; others are read from the API. */
+  private cached(kind: Kind, namespace: string, name: string): KubeObjectJson | undefined {
+    return this.deps.cache(kind)?.get(namespace, name);
+  }
+
+  private async live(kind: Kind, namespace: string, name: string): Promise<KubeObjectJson | undefined> {
+    const cache = this.deps.cache(kind);
+    return cache ? cache.get(namespace, name) : this.deps.api.find(kind, namespace, name);
+  }
+
+  /** Apply one object unless the live one already carries the same intent hash. Returns whether it wrote. */
+  private async applyObject(d: DesiredObject): Promise<boolean> {
+    const { object } = d;
+    const kind = kindOf(object);
+    const namespace = object.metadata.namespace as string;
+    const live = await this.live(kind, namespace, object.metadata.name);
+    if (d.createOnly) {
+      if (live) return false;
+      try {
+        await this.deps.api.create(object as KubeObjectJson);
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+      }
+      return true;
+    }
+    const hash = hashOf(object);
+    if (live?.metadata.annotations?.[APPLIED_HASH] === hash) return false;
+    const intent = {
+      ...object,
+      metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH]: hash } },
+    };
+    await this.deps.api.apply(intent as KubeObjectJson);
+    return true;
+  }
+
+  private async recreateOrphaning(d: DesiredObject): Promise<void> {
+    await this.deps.api.delete(
+      kindOf(d.object),
+      d.object.metadata.namespace,
+      d.object.metadata.name,
+      'Orphan',
+    );
+    await this.applyObject(d);
+  }
+
+  /** Delete objects labelled for this stack and owned by it (or in another namespace) that are no longer desired. */
+  private async prune(
+    stack: ElwosaStack,
+    desired: readonly DesiredObject[],
+    capabilities: Capabilities,
+  ): Promise<void> {
+    const wanted = new Set(desired.map((d) => objectKey(d.object)));
+    for (const obj of await this.stackObjects(stack, capabilities)) {
+      if (wanted.has(objectKey(obj))) continue;
+      const sameNamespace = obj.metadata.namespace === stack.metadata.namespace;
+      const owned = (obj.metadata.ownerReferences ?? []).some((r) => r.uid === stack.metadata.uid);
+      if (sameNamespace && !owned) continue; // e.g. the retained database Secret
+      await this.deps.api.delete(kindOf(obj), obj.metadata.namespace, obj.metadata.name);
+    }
+  }
+
+  /** Every object labelled as belonging to this stack, in any namespace. */
+  private async stackObjects(stack: ElwosaStack, capabilities: Capabilities): Promise<KubeObjectJson[]> {
+    const { name, namespace } = stack.metadata;
+    const selector = `${LABEL.stack}=${name},${LABEL.stackNamespace}=${namespace}`;
+    const out: KubeObjectJson[] = [];
+    for (const kind of OWNED_KINDS) {
+      const served = kind.apiVersion.startsWith('monitoring.coreos.com')
+        ? capabilities.monitoring
+        : kind.apiVersion.startsWith('postgresql.cnpg.io')
+          ? capabilities.cloudNativePG
+          : true;
+      if (!served) continue;
+      const cache = this.deps.cache(kind);
+      const items = cache
+        ? cache
+            .list()
+            .filter(
+              (o) =>
+                o.metadata.labels?.[LABEL.stack] === name &&
+                o.metadata.labels?.[LABEL.stackNamespace] === namespace,
+            )
+        : (await this.deps.api.list(kind, undefined, selector)).items;
+      out.push(...items.map((o) => ({ ...o, apiVersion: kind.apiVersion, kind: kind.kind })));
+    }
+    return out;
+  }
+
+  /** Deletion: remove what garbage collection cannot (objects in other namespaces), then the finalizer. */
+  private async finalize(stack: ElwosaStack): Promise<WorkResult> {
+    const capabilities = await this.deps.capabilities();
+    for (const obj of await this.stackObjects(stack, capabilities)) {
+      if (obj.metadata.namespace !== stack.metadata.namespace)
+        await this.deps.api.delete(kindOf(obj), obj.metadata.namespace, obj.metadata.name);
+    }
+    const finalizers = stack.metadata.finalizers ?? [];
+    if (finalizers.includes(FINALIZER)) {
+      await this.deps.api.mergePatch(KINDS.stack, stack.metadata.namespace, stack.metadata.name, {
+        metadata: {
+          finalizers: finalizers.filter((f) => f !== FINALIZER),
+          resourceVersion: stack.metadata.resourceVersion,
+        },
+      });
+    }
+    this.deps.metrics.forgetStack(stack.metadata.namespace, stack.metadata.name);
+    return {};
+  }
+
+  /** A hash of the data of every Secret the pods reference, so a rotated Secret rolls them. */
+  private async secretsHash(stack: ElwosaStack): Promise<string> {
+    const ctx = {
+      name: stack.metadata.name,
+      namespace: stack.metadata.namespace,
+      spec: stack.spec,
+    } as StackContext;
+    const refs = [
+      databaseUrlRef(ctx).name,
+      redisUrlRef(ctx).name,
+      stack.spec.ai.openai?.secretRef?.name,
+      stack.spec.config.smtp?.secretRef?.name,
+    ];
+    if (stack.spec.services.auth.enabled) refs.push(names.jwt(stack.metadata.name));
+    const data: Record<string, unknown> = {};
+    for (const name of [...new Set(refs.filter((r): r is string => r !== undefined))].sort()) {
+      const secret = await this.live(KINDS.secret, stack.metadata.namespace, name);
+      data[name] = secret ? hashOf(secret.data ?? {}) : null;
+    }
+    return hashOf(stableJson(data));
+  }
+
+  private async databaseReadiness(ctx: StackContext): Promise<Readiness> {
+    const db = ctx.spec.database;
+    if (db.mode === 'managed')
+      return workloadReadiness(
+        this.cached(KINDS.statefulSet, ctx.namespace, names.postgres(ctx.name)) as never,
+        'postgres',
+      );
+    if (db.mode === 'external')
+      return this.secretReadiness(ctx, databaseUrlRef(ctx).name, 'ExternalDatabase', 'database');
+    if (!ctx.inputs.capabilities.cloudNativePG) {
+      return {
+        ready: false,
+        reason: 'CloudNativePGNotInstalled',
+        message: 'database.mode is cloudnativepg but the postgresql.cnpg.io Cluster CRD is not served',
+      };
+    }
+    return cnpgReadiness(
+      (await this.deps.api.find(KINDS.cnpgCluster, ctx.namespace, names.cnpgCluster(ctx.name))) as never,
+    );
+  }
+
+  private async cacheReadiness(ctx: StackContext): Promise<Readiness> {
+    if (ctx.spec.redis.mode === 'external')
+      return this.secretReadiness(ctx, redisUrlRef(ctx).name, 'ExternalCache', 'redis');
+    const kind = ctx.spec.redis.persistence.enabled ? KINDS.statefulSet : KINDS.deployment;
+    return workloadReadiness(this.cached(kind, ctx.namespace, names.redis(ctx.name)) as never, 'redis');
+  }
+
+  private async secretReadiness(
+    ctx: StackContext,
+    secret: string,
+    reason: string,
+    what: string,
+  ): Promise<Readiness> {
+    const found = await this.live(KINDS.secret, ctx.namespace, secret);
+    return found
+      ? { ready: true, reason, message: `external ${what} through Secret ${secret}` }
+      : {
+          ready: false,
+          reason: 'SecretNotFound',
+          message: `Secret ${secret} for the external ${what} does not exist`,
+        };
+  }
+
+  private ollamaReadiness(ctx: StackContext): Observation['ollama'] {
+    const ollama = ctx.spec.ai.ollama;
+    if (!ollama.enabled) return undefined;
+    const name = names.ollama(ctx.name);
+    const readiness = workloadReadiness(
+      this.cached(KINDS.statefulSet, ctx.namespace, name) as never,
+      'ollama',
+    );
+    const pods = (this.deps.cache(KINDS.pod)?.list(ctx.namespace) ?? []).filter(
+      (p) =>
+        p.metadata.labels?.[LABEL.stack] === ctx.name && p.metadata.labels?.[LABEL.component] === 'ollama',
+    );
+    const unschedulable = readiness.ready ? undefined : unschedulableMessage(pods as never);
+    return {
+      ...readiness,
+      gpu: ollama.gpu.enabled,
+      modelCount: ollama.models.length,
+      ...(unschedulable ? { unschedulable } : {}),
+    };
+  }
+
+  private monitoringReadiness(ctx: StackContext): Observation['monitoring'] {
+    if (monitoringCrdsMissing(ctx)) {
+      return {
+        status: 'Unknown',
+        reason: 'PrometheusOperatorCRDsMissing',
+        message:
+          'monitoring.coreos.com ServiceMonitor/PrometheusRule CRDs are not served; install kube-prometheus-stack or set monitoring.*.enabled: false',
+      };
+    }
+    const parts = [
+      serviceMonitorsEnabled(ctx) ? 'ServiceMonitors' : undefined,
+      prometheusRulesEnabled(ctx) ? 'PrometheusRule' : undefined,
+      ctx.spec.monitoring.grafanaDashboards.enabled ? `dashboards in ${dashboardNamespace(ctx)}` : undefined,
+    ].filter(Boolean);
+    return parts.length > 0
+      ? { status: 'True', reason: 'MonitoringConfigured', message: parts.join(', ') }
+      : { status: 'True', reason: 'MonitoringDisabled', message: 'monitoring is disabled in the spec' };
+  }
+
+  /** Server-side apply of the status subresource, only when it changed. */
+  private async writeStatus(stack: ElwosaStack, status: StackStatus): Promise<void> {
+    if (stableJson(normaliseStatus(stack.status)) === stableJson(normaliseStatus(status))) return;
+    await this.deps.api.apply(
+      {
+        apiVersion: API_VERSION,
+        kind: KIND,
+        metadata: { name: stack.metadata.name, namespace: stack.metadata.namespace },
+        status,
+      },
+      'status',
+    );
+    await this.deps.events.record(stack, transitionEvents(stack.status?.conditions, status.conditions ?? []));
+  }
+}
+
+function normaliseStatus(status: StackStatus | undefined): unknown {
+  if (!status) return null;
+  return {
+    ...status,
+    conditions: (status.conditions ?? []).map((c) => ({
+      ...c,
+      lastTransitionTime: normaliseTime(c.lastTransitionTime),
+    })),
+  };
+}
+
+export const stackKey = (namespace: string, name: string) => `${namespace}/${name}`;
+export const ownedKindKey = kindKey;

@@ -1,0 +1,300 @@
+// The operator end to end against the test API server (simulated controllers, real HTTP).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Operator } from '../../src/controller/operator.js';
+import type { TestApiServer } from '../../src/testing/api-server.js';
+import {
+  conditionOf,
+  createStack,
+  installCrd,
+  monitoringCrds,
+  startTestCluster,
+  waitFor,
+} from '../../src/testing/cluster.js';
+import type { KubeRecord } from '../../src/testing/fields.js';
+import { readRepoFile } from '../support/fixtures.js';
+import { reconcileWrites, settle, stackOf, startOperator, waitForCondition } from '../support/operator.js';
+
+const KIND_YAML = readRepoFile('examples', 'kind.yaml');
+
+let server: TestApiServer;
+const operators: Operator[] = [];
+
+async function setup(simulation = {}) {
+  const cluster = await startTestCluster({ readyDelayMs: 5, ...simulation });
+  server = cluster.server;
+  return cluster.kc;
+}
+
+afterEach(async () => {
+  await Promise.all(operators.splice(0).map((o) => o.stop()));
+  await server?.stop();
+});
+
+const type = (group: string, version: string, plural: string) => {
+  const t = server.store.resourceType(group, version, plural);
+  if (!t) throw new Error(`${plural} not served`);
+  return t;
+};
+const names = (plural: string, group = '', version = 'v1', ns = 'default') =>
+  server.store
+    .list(type(group, version, plural), ns)
+    .map((o) => (o.metadata as { name: string }).name)
+    .sort();
+const patchStack = (name: string, patch: KubeRecord) =>
+  server.store.mergePatch(type('elwosa.io', 'v1alpha1', 'elwosastacks'), 'default', name, patch, {
+    manager: 'kubectl',
+  });
+const firstIndex = (pred: (path: string, method: string) => boolean) =>
+  server.requests.findIndex((r) => pred(r.path, r.method));
+
+describe('operator end to end', () => {
+  it('brings a stack up in order to Ready=True', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+
+    const postgres = firstIndex((p, m) => m === 'PATCH' && p.endsWith('/statefulsets/dev-postgres'));
+    const redis = firstIndex((p, m) => m === 'PATCH' && p.endsWith('/deployments/dev-redis'));
+    const job = firstIndex((p, m) => m === 'POST' && p.endsWith('/jobs'));
+    const services = firstIndex((p, m) => m === 'PATCH' && /\/deployments\/dev-(gateway|auth|chat)$/.test(p));
+    expect(postgres).toBeGreaterThan(-1);
+    expect(redis).toBeGreaterThan(-1);
+    expect(job).toBeGreaterThan(Math.max(postgres, redis));
+    expect(services).toBeGreaterThan(job);
+
+    const stack = stackOf(server, 'dev')!;
+    const status = stack.status as {
+      phase: string;
+      version: string;
+      gatewayURL: string;
+      observedGeneration: number;
+      components: Record<string, { ready: boolean }>;
+    };
+    expect(status.phase).toBe('Ready');
+    expect(status.version).toBe('0.1.0');
+    expect(status.gatewayURL).toBe('http://dev-gateway.default.svc:8080');
+    expect(status.observedGeneration).toBe((stack.metadata as { generation: number }).generation);
+    for (const c of [
+      'gateway',
+      'auth',
+      'chat',
+      'tasks',
+      'ai-bridge',
+      'notifications',
+      'memory',
+      'analytics',
+      'database',
+      'cache',
+      'migrations',
+      'ollama',
+    ]) {
+      expect(status.components[c]?.ready, c).toBe(true);
+    }
+    for (const t of ['DatabaseReady', 'CacheReady', 'InferenceReady', 'ModelsReady', 'Reconciled'])
+      expect(conditionOf(stack, t)?.status, t).toBe('True');
+    expect(conditionOf(stack, 'Degraded')?.status).toBe('False');
+    expect(conditionOf(stack, 'MonitoringReady')).toMatchObject({
+      status: 'True',
+      reason: 'MonitoringDisabled',
+    });
+    expect((stack.metadata as { finalizers: string[] }).finalizers).toContain('elwosa.io/cleanup');
+    expect(names('secrets')).toEqual(['dev-jwt', 'dev-postgres', 'dev-redis']);
+    const reasons = () =>
+      server.store.list(type('events.k8s.io', 'v1', 'events'), 'default').map((e) => e.reason as string);
+    await waitFor(() => reasons().includes('StackReady'), 5000, 'the StackReady Event');
+    expect(reasons()).toEqual(expect.arrayContaining(['DatabaseReady', 'CacheReady', 'ModelsPulled']));
+    // Status is written through the subresource with server-side apply.
+    const statusWrites = server.requests.filter((r) => r.path.endsWith('/elwosastacks/dev/status'));
+    expect(statusWrites.length).toBeGreaterThan(0);
+    for (const r of statusWrites) {
+      expect(r.contentType).toBe('application/apply-patch+yaml');
+      expect(r.query).toMatchObject({ fieldManager: 'elwosa-operator', force: 'true' });
+    }
+  });
+
+  it('writes nothing on a no-op resync, and only what changed on a spec change', async () => {
+    const kc = await setup();
+    const op = await startOperator(kc);
+    operators.push(op);
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    await settle(op);
+
+    const beforeResync = server.requests.length;
+    op.resyncNow();
+    await settle(op);
+    expect(reconcileWrites(server, beforeResync)).toEqual([]);
+    expect(server.requests.slice(beforeResync).some((r) => r.path.includes('elwosastacks'))).toBe(false); // served from the cache
+
+    const beforeChange = server.requests.length;
+    patchStack('dev', { spec: { services: { chat: { replicas: 2 } } } });
+    await waitFor(() => names('poddisruptionbudgets', 'policy').includes('dev-chat'), 10_000, 'the chat PDB');
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    await settle(op);
+    const written = reconcileWrites(server, beforeChange)
+      .filter((r) => !r.path.includes('/elwosastacks/') && !r.path.includes('/events'))
+      .map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')}`);
+    expect(written).toEqual(['PATCH deployments/dev-chat', 'PATCH poddisruptionbudgets/dev-chat']);
+    const chat = server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-chat') as {
+      spec: { replicas: number };
+    };
+    expect(chat.spec.replicas).toBe(2);
+  });
+
+  it('prunes a disabled component and cleans up through the finalizer on delete', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML, (s) => {
+      (s.spec as KubeRecord).monitoring = {
+        serviceMonitor: { enabled: false },
+        prometheusRules: { enabled: false },
+        grafanaDashboards: { enabled: true, namespace: 'monitoring' },
+      };
+    });
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    expect(names('configmaps', '', 'v1', 'monitoring')).toEqual(['default-dev-dashboard-example']);
+
+    patchStack('dev', { spec: { services: { analytics: { enabled: false } } } });
+    await waitFor(() => !names('deployments', 'apps').includes('dev-analytics'), 10_000, 'analytics pruned');
+    await waitFor(
+      () =>
+        !names('services').includes('dev-analytics') &&
+        !names('networkpolicies', 'networking.k8s.io').includes('dev-analytics'),
+      10_000,
+      'analytics Service and policy pruned',
+    );
+    expect(names('deployments', 'apps')).toContain('dev-analytics'.replace('analytics', 'memory'));
+    const gateway = server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-gateway') as {
+      spec: { template: { spec: { containers: { env: { name: string }[] }[] } } };
+    };
+    await waitFor(
+      () =>
+        !JSON.stringify(
+          server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-gateway'),
+        ).includes('ELWOSA_SERVICE_ANALYTICS_URL'),
+      10_000,
+      'gateway without the analytics upstream',
+    );
+    expect(gateway).toBeDefined();
+
+    server.store.delete(type('elwosa.io', 'v1alpha1', 'elwosastacks'), 'default', 'dev');
+    await waitFor(() => stackOf(server, 'dev') === undefined, 10_000, 'the stack deleted after finalization');
+    expect(names('configmaps', '', 'v1', 'monitoring')).toEqual([]);
+    expect(names('deployments', 'apps')).toEqual([]);
+    // The retained database Secret outlives the stack (retentionPolicy Retain).
+    expect(names('secrets')).toEqual(['dev-postgres']);
+  });
+
+  it('converges despite API errors, dropped watches and expired resource versions', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    server.injectFault({ method: 'PATCH', path: /\/statefulsets\/dev-postgres$/, status: 500, times: 2 });
+    server.injectFault({ method: 'POST', path: /\/jobs$/, status: 503, times: 1 });
+    server.injectFault({ method: 'PATCH', path: /\/deployments\/dev-chat$/, status: 409, times: 1 });
+    server.injectFault({ method: 'PATCH', path: /\/elwosastacks\/dev\/status$/, status: 422, times: 1 });
+    server.injectFault({ method: 'GET', path: /^\/apis\/apps\/v1\/deployments$/, status: 500, times: 1 });
+    createStack(server.store, KIND_YAML);
+    await waitFor(() => server.requests.some((r) => r.status === 500), 5000, 'an injected failure');
+    server.dropWatches();
+    await new Promise((r) => setTimeout(r, 50));
+    server.expireWatches();
+    await waitForCondition(server, 'dev', 'Ready', 'True', 20_000);
+    const failed = server.requests.filter((r) => r.status >= 400 && r.status !== 404).map((r) => r.status);
+    expect(failed).toEqual(expect.arrayContaining([500, 503, 409, 422]));
+  });
+
+  it('reports unschedulable GPU pods and missing monitoring CRDs, and the rest proceeds', async () => {
+    const kc = await setup({ capacity: { 'nvidia.com/gpu': 0 } });
+    operators.push(await startOperator(kc));
+    createStack(server.store, readRepoFile('examples', 'gpu.yaml'), (s) => {
+      (s.metadata as KubeRecord).namespace = 'default';
+    });
+    await waitFor(
+      () => conditionOf(stackOf(server, 'prod'), 'InferenceReady')?.reason === 'GpuUnschedulable',
+      15_000,
+      'GpuUnschedulable',
+    );
+    await waitForCondition(server, 'prod', 'DatabaseReady', 'True');
+    const stack = stackOf(server, 'prod');
+    expect(conditionOf(stack, 'InferenceReady')?.message).toContain('Insufficient nvidia.com/gpu');
+    expect(conditionOf(stack, 'MonitoringReady')).toMatchObject({
+      status: 'Unknown',
+      reason: 'PrometheusOperatorCRDsMissing',
+    });
+    expect(conditionOf(stack, 'Degraded')).toMatchObject({ status: 'True', reason: 'GpuUnschedulable' });
+    await waitFor(
+      () =>
+        (stackOf(server, 'prod')?.status as { components?: Record<string, { ready: boolean }> })?.components
+          ?.gateway?.ready,
+      15_000,
+      'services up without GPUs',
+    );
+    const warnings = () =>
+      server.store
+        .list(type('events.k8s.io', 'v1', 'events'), 'default')
+        .filter((e) => e.type === 'Warning')
+        .map((e) => e.reason as string);
+    await waitFor(
+      () => warnings().includes('GpuUnschedulable') && warnings().includes('MonitoringCRDsMissing'),
+      5000,
+      'Warning Events',
+    );
+    expect(server.store.resourceType('monitoring.coreos.com', 'v1', 'servicemonitors')).toBeUndefined();
+  }, 30_000);
+
+  it('applies ServiceMonitors and the PrometheusRule once the monitoring CRDs exist', async () => {
+    const kc = await setup();
+    for (const crd of monitoringCrds()) installCrd(server.store, crd);
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML, (s) => {
+      (s.spec as KubeRecord).monitoring = {
+        serviceMonitor: { enabled: 'auto' },
+        prometheusRules: { enabled: true },
+      };
+    });
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    expect(names('servicemonitors', 'monitoring.coreos.com')).toContain('dev-gateway');
+    expect(names('prometheusrules', 'monitoring.coreos.com')).toEqual(['dev']);
+    expect(conditionOf(stackOf(server, 'dev'), 'MonitoringReady')).toMatchObject({
+      status: 'True',
+      reason: 'MonitoringConfigured',
+    });
+  });
+
+  it('lets a second instance idle while the first holds the Lease, and take over when it stops', async () => {
+    const kc = await setup();
+    const first = await startOperator(kc, { identity: 'first' });
+    operators.push(first);
+    await waitFor(() => first.isLeader, 5000, 'first leads');
+    const second = await startOperator(kc, { identity: 'second' });
+    operators.push(second);
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(second.isLeader).toBe(false);
+    const lease = server.store.get(
+      type('coordination.k8s.io', 'v1', 'leases'),
+      'elwosa-system',
+      'elwosa-operator',
+    ) as { spec: { holderIdentity: string } };
+    expect(lease.spec.holderIdentity).toBe('first');
+    // Only the leader's user agent wrote, and the follower only read the Lease.
+    await first.stop();
+    operators.splice(operators.indexOf(first), 1);
+    await waitFor(() => second.isLeader, 5000, 'second takes over');
+    const before = server.requests.length;
+    patchStack('dev', { spec: { services: { tasks: { replicas: 3 } } } });
+    await waitFor(
+      () =>
+        (
+          server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-tasks') as {
+            spec: { replicas: number };
+          }
+        ).spec.replicas === 3,
+      10_000,
+      'the new leader reconciles',
+    );
+    expect(reconcileWrites(server, before).length).toBeGreaterThan(0);
+  });
+});
