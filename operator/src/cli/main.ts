@@ -11,8 +11,8 @@ import { toYamlStream } from '../yaml.js';
 const USAGE = `usage:
   elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--no-cloudnativepg] [--dashboards <dir>]
   elwosa-operator crd [-o <file>]
-  elwosa-operator run [--namespace <ns>] [--metrics-port 8080] [--no-leader-elect]
-                      (in-cluster, or KUBECONFIG / ~/.kube/config)`;
+  elwosa-operator run [--lease-namespace <ns>] [--lease-name elwosa-operator] [--probe-port 8080]
+                      [--dashboards-dir <dir>]   (in-cluster, or KUBECONFIG / ~/.kube/config)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -56,6 +56,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+// `render | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -83,6 +83,14 @@ export class TestApiServer {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  get openWatches(): number {
+    return this.watches.size;
+  }
+
   /** Close every open watch stream, as a restarting API server or a load balancer would. */
   dropWatches(): void {
     for (const res of this.watches) res.end();

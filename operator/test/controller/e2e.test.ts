@@ -204,6 +204,19 @@ describe('operator end to end', () => {
     expect(failed).toEqual(expect.arrayContaining([500, 503, 409, 422]));
   });
 
+  it('recreates a StatefulSet (orphaning its pods) when an immutable field is rejected', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    server.injectFault({ method: 'PATCH', path: /\/statefulsets\/dev-postgres$/, status: 422, times: 1 });
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    const deletes = server.requests.filter(
+      (r) => r.method === 'DELETE' && r.path.endsWith('/statefulsets/dev-postgres'),
+    );
+    expect(deletes).toHaveLength(1);
+    expect(names('statefulsets', 'apps')).toContain('dev-postgres');
+  });
+
   it('reports unschedulable GPU pods and missing monitoring CRDs, and the rest proceeds', async () => {
     const kc = await setup({ capacity: { 'nvidia.com/gpu': 0 } });
     operators.push(await startOperator(kc));
