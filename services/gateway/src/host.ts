@@ -1,10 +1,10 @@
-// The gateway's service host. It is `createServiceHost` (runtime service/service-host.ts) plus
-// one thing the runtime host cannot do yet: middleware mounted *before* the JSON body parser
-// (`before` of createServiceApp), which the proxy needs to see raw bodies. When the runtime host
-// accepts `before`, this file reduces to a call of createServiceHost.
+// The gateway's service host. It is `createServiceHost` (runtime service/service-host.ts) with
+// two differences: middleware mounted *before* the JSON body parser (`before` of
+// createServiceApp), which the proxy needs to see raw bodies, and the caching token verifier
+// (identity/caching-verifier.ts). When the runtime host accepts `before` and a verifier, this
+// file reduces to a call of createServiceHost.
 import {
   type AccessTokenVerifier,
-  createAccessTokenVerifier,
   createServiceApp,
   createServiceMetrics,
   createSessionCheck,
@@ -20,6 +20,7 @@ import {
 import type { Express, RequestHandler } from 'express';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
+import { createCachingVerifier } from './identity/caching-verifier.js';
 
 export interface GatewayHostOptions {
   deps: PlatformDeps;
@@ -55,7 +56,7 @@ export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
     trustProxyHops: deps.config.trustProxyHops,
     before: options.before,
   });
-  const verifier = createAccessTokenVerifier({
+  const verifier = createCachingVerifier({
     keys:
       options.tokenKeys ??
       createRemoteJWKSet(new URL(jwksUrlFor(deps)), { timeoutDuration: 2000, cooldownDuration: 5000 }),

@@ -4,7 +4,6 @@
 // 503 breaker open; a client that goes away aborts the upstream call.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { pipeline } from 'node:stream/promises';
 import { injectTraceHeaders, type Target } from '@elwosa/runtime';
 import type { Request, Response } from 'express';
 import { BREAKER_STATE_VALUE, type GatewayMetrics } from '../metrics.js';
@@ -108,14 +107,22 @@ export function createProxy(options: ProxyOptions): ReverseProxy {
 }
 
 /** Streams the upstream body; an upstream silent for `idleMs` or broken mid-body ends the client response. */
-async function streamBody(upstreamRes: IncomingMessage, res: Response, idleMs: number): Promise<void> {
-  const idle = setTimeout(() => upstreamRes.destroy(new Error('upstream body idle timeout')), idleMs);
-  upstreamRes.on('data', () => idle.refresh());
-  try {
-    await pipeline(upstreamRes, res);
-  } catch {
-    res.destroy();
-  } finally {
-    clearTimeout(idle);
-  }
+function streamBody(upstreamRes: IncomingMessage, res: Response, idleMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const idle = setTimeout(() => upstreamRes.destroy(new Error('upstream body idle timeout')), idleMs);
+    const done = () => {
+      clearTimeout(idle);
+      resolve();
+    };
+    upstreamRes.on('data', () => idle.refresh());
+    upstreamRes.once('error', () => {
+      res.destroy();
+      done();
+    });
+    res.once('close', () => {
+      if (!upstreamRes.complete) upstreamRes.destroy();
+      done();
+    });
+    upstreamRes.pipe(res);
+  });
 }
