@@ -64,7 +64,8 @@ export function corsMiddleware(allowList: ReadonlySet<string>): RequestHandler {
       req.headers.origin,
       req.headers['access-control-request-method'],
     );
-    if (decision.kind !== 'none') res.vary('Origin');
+    // The answer depends on Origin whenever there is an allow-list: caches must key on it.
+    if (allowList.size > 0) res.vary('Origin');
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     if (decision.kind === 'allowed') res.set(decision.headers);
     if (preflight && decision.kind !== 'none') {

@@ -93,6 +93,45 @@ describe('retries', () => {
   });
 });
 
+describe('broken responses', () => {
+  it('an upstream that dies mid-body ends the client response too (no hang), and the gateway carries on', async () => {
+    h.tasks.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100000' });
+      res.write('partial');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    try {
+      await expect(rawRequest(h.url, 'GET', '/api/tasks/partial', auth())).rejects.toThrow();
+    } finally {
+      h.tasks.handler = undefined;
+    }
+    expect((await rawRequest(h.url, 'GET', '/api/tasks', auth())).status).toBe(200);
+  });
+
+  it('a client that goes away aborts the upstream request', async () => {
+    let upstreamClosed: () => void = () => {};
+    const closed = new Promise<void>((r) => {
+      upstreamClosed = r;
+    });
+    h.tasks.handler = (req) => req.socket.once('close', () => upstreamClosed());
+    try {
+      const controller = new AbortController();
+      const pending = fetch(`${h.url}/api/tasks/hang`, { headers: auth(), signal: controller.signal }).catch(
+        () => undefined,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const abortedAt = Date.now();
+      controller.abort();
+      await pending;
+      await closed;
+      // Well before the 400 ms response timeout would have closed it.
+      expect(Date.now() - abortedAt).toBeLessThan(200);
+    } finally {
+      h.tasks.handler = undefined;
+    }
+  });
+});
+
 describe('timeouts', () => {
   it('an upstream that does not answer → 504 problem+json', async () => {
     h.tasks.handler = () => {};

@@ -57,6 +57,29 @@ describe('operational and internal endpoints of upstreams', () => {
     expect((JSON.parse(res.body) as { url: string }).url).toBe('/api/tasks/7?q=a%20b');
   });
 
+  it('proxies HEAD without a body', async () => {
+    const res = await rawRequest(h.url, 'HEAD', '/api/tasks/1', auth());
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    expect(h.tasks.requests.at(-1)?.method).toBe('HEAD');
+  });
+
+  it('streams large upstream responses through', async () => {
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    h.tasks.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write(big.slice(0, 1024 * 1024));
+      setTimeout(() => res.end(big.slice(1024 * 1024)), 20);
+    };
+    try {
+      const res = await rawRequest(h.url, 'GET', '/api/tasks/big', auth());
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBe(big.length);
+    } finally {
+      h.tasks.handler = undefined;
+    }
+  });
+
   it('paths outside the routing table are 404 problem+json', async () => {
     const res = await rawRequest(h.url, 'GET', '/nothing/here');
     expect(res.status).toBe(404);
@@ -77,6 +100,12 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
     expect(res.headers.get('access-control-allow-credentials')).toBe('true');
     expect(res.headers.get('vary')).toContain('Origin');
+  });
+
+  it('responses vary on Origin even when the request had none', async () => {
+    const res = await fetch(`${h.url}/api/tasks`, { headers: auth() });
+    expect(res.headers.get('vary')).toContain('Origin');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('a disallowed origin gets no Access-Control-Allow-Origin', async () => {
