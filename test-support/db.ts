@@ -1,30 +1,83 @@
-// A fresh, uniquely named database on the real PostgreSQL for one test file, dropped afterwards.
+// Databases for the tests of every service. Each call gives a database of its own:
+//   createTestDatabase()          a fresh, uniquely named database on the real PostgreSQL
+//                                 (TEST_PG_URL), dropped WITH (FORCE) by drop()
+//   createEmbeddedTestDatabase()  embedded PostgreSQL (PGlite, pgvector) in a temp dir, removed by drop()
+//   createAnyTestDatabase()       the real one when reachable, the embedded one otherwise (§10)
+// Spread `source` into runMigrations / pendingMigrations / createPrismaClient: with the embedded
+// database it is the one shared connection (a second connection to PGlite is unsafe).
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
-import { TEST_PG_URL } from './backends.ts';
+import { openEmbeddedPostgres } from '../services/runtime/src/db/embedded.js';
+import type { DatabaseSource } from '../services/runtime/src/db/open.js';
+import { haveRealPg, TEST_PG_URL } from './backends.js';
 
 export interface TestDatabase {
-  url: string;
+  readonly embedded: boolean;
+  /** Real: the database's URL. Embedded: the socket URL, for diagnostics only. */
+  readonly url: string;
+  readonly source: DatabaseSource;
+  /** A pool on this database for assertions (embedded: the shared one; do not end it). */
+  readonly pool: pg.Pool;
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
+export function uniqueDatabaseName(prefix = 'elwosa_test'): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    return await fn(client);
+    return await run(client);
   } finally {
     await client.end();
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `elwosa_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+export async function createTestDatabase(prefix?: string): Promise<TestDatabase> {
+  const name = uniqueDatabaseName(prefix);
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 3 });
+  pool.on('error', () => {});
+  let dropped = false;
   return {
+    embedded: false,
     url: url.toString(),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    source: { connectionString: url.toString() },
+    pool,
+    drop: async () => {
+      if (dropped) return;
+      dropped = true;
+      await pool.end();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
   };
+}
+
+export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'elwosa-test-db-'));
+  const db = await openEmbeddedPostgres({ dataDir });
+  let dropped = false;
+  return {
+    embedded: true,
+    url: db.connectionString,
+    source: { client: db.pool },
+    pool: db.pool,
+    drop: async () => {
+      if (dropped) return;
+      dropped = true;
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function createAnyTestDatabase(): Promise<TestDatabase> {
+  return haveRealPg() ? createTestDatabase() : createEmbeddedTestDatabase();
 }

@@ -1,0 +1,92 @@
+// Embedded PostgreSQL for all-in-one mode: PGlite (data in <dataDir>/pg, survives restarts,
+// pgvector loaded) served on a private Unix socket by @electric-sql/pglite-socket, so services
+// reach it through the same pg + @prisma/adapter-pg path as a real server (see
+// docs/decisions.md, "Embedded PostgreSQL").
+//
+// PGlite has one backend session. The socket server's multiplexer interleaves the protocol
+// messages of concurrent connections once transactions are involved ("unnamed prepared
+// statement does not exist", then a hang: measured in bench/db), so everything in the process
+// goes through ONE pg connection: `pool` (max 1). pg queues the queries, a transaction holds
+// the connection until it ends: the single-session semantics PGlite really has.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type pg from 'pg';
+import { type DbLogger, silentLogger } from './logger.js';
+import { createPool } from './prisma.js';
+
+export interface EmbeddedPostgresOptions {
+  /** ELWOSA_DATA_DIR; the database lives in `<dataDir>/pg`. `memory://` keeps it in memory (tests). */
+  readonly dataDir: string;
+  readonly logger?: DbLogger;
+  /** How long a query waits for the shared connection. Default 10000 ms. */
+  readonly connectionTimeoutMillis?: number;
+}
+
+export interface EmbeddedPostgres {
+  /** The one pool (one connection) every user of this database must share. */
+  readonly pool: pg.Pool;
+  /** The socket's libpq URL, for diagnostics (psql): a second connection from the process is unsafe. */
+  readonly connectionString: string;
+  readonly pglite: PGlite;
+  close(): Promise<void>;
+}
+
+export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const logger = options.logger ?? silentLogger;
+  const inMemory = options.dataDir.startsWith('memory://');
+  const pgDir = inMemory ? undefined : path.join(path.resolve(options.dataDir), 'pg');
+  if (pgDir) await mkdir(pgDir, { recursive: true });
+  const started = performance.now();
+  const pglite = await PGlite.create({ ...(pgDir ? { dataDir: pgDir } : {}), extensions: { vector } });
+  // The socket lives in a fresh 0700 directory: only this user can connect (PGlite has no auth).
+  const socketDir = await mkdtemp(path.join(tmpdir(), 'elwosa-pg-'));
+  const server = new PGLiteSocketServer({
+    db: pglite,
+    path: path.join(socketDir, '.s.PGSQL.5432'),
+    // One for the shared pool, one spare so a reconnect is not refused while the old
+    // connection's slot is still being released, one for psql.
+    maxConnections: 3,
+  });
+  try {
+    await server.start();
+  } catch (err) {
+    await pglite.close();
+    await rm(socketDir, { recursive: true, force: true });
+    throw err;
+  }
+  logger.info(
+    { dataDir: pgDir ?? 'memory', ms: Math.round(performance.now() - started) },
+    'embedded PostgreSQL started',
+  );
+  const connectionString = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
+  const pool = createPool(
+    connectionString,
+    {
+      poolSize: 1,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+      idleTimeoutMillis: 0,
+      name: 'embedded',
+    },
+    logger,
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    pool,
+    connectionString,
+    pglite,
+    close: () => {
+      closing ??= (async () => {
+        await pool.end();
+        await server.stop();
+        await pglite.close();
+        await rm(socketDir, { recursive: true, force: true });
+        logger.info({ dataDir: pgDir ?? 'memory' }, 'embedded PostgreSQL stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// The one way services build their Prisma client: Prisma 7 + @prisma/adapter-pg on an explicit
+// pg pool (bounded size, bounded wait for a connection: Prisma's pool otherwise waits forever).
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { type DbLogger, silentLogger } from './logger.js';
+import { assertSchemaName } from './migrations/sql.js';
+
+interface CommonSettings {
+  /** The service's PostgreSQL schema; the default schema of models without `@@schema`. */
+  readonly schema: string;
+  /** Connections in this client's own pool (size × replicas must stay below max_connections). Default 10. */
+  readonly poolSize?: number;
+  /** How long a query waits for a free or new connection before it fails. Default 5000 ms. */
+  readonly connectionTimeoutMillis?: number;
+  /** Idle connections are closed after this long. Default 30000 ms. */
+  readonly idleTimeoutMillis?: number;
+  readonly logger?: DbLogger;
+}
+
+/**
+ * Either a connection string (the client gets its own pool) or a pool the caller owns and
+ * shares (embedded mode; `poolSize` and the timeouts are the pool's, disconnect leaves it open).
+ * `openDatabase()`'s `source` is one of the two.
+ */
+export type PrismaClientSettings = CommonSettings &
+  (
+    | { readonly connectionString: string; readonly client?: undefined }
+    | { readonly client: pg.Pool; readonly connectionString?: undefined }
+  );
+
+/** What every generated PrismaClient class (prisma-client generator) satisfies. */
+export interface PrismaClientLike {
+  $disconnect(): Promise<void>;
+}
+
+export type PrismaClientClass<T extends PrismaClientLike> = new (options: { adapter: PrismaPg }) => T;
+
+export interface PrismaHandle<T extends PrismaClientLike> {
+  readonly client: T;
+  /** The pool under the adapter (readiness check, stats, raw `pg` queries). */
+  readonly pool: pg.Pool;
+  /** `$disconnect()` and close the pool if it is the client's own; safe to call twice. */
+  disconnect(): Promise<void>;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+export function createPool(
+  connectionString: string,
+  options: { poolSize?: number; connectionTimeoutMillis?: number; idleTimeoutMillis?: number; name: string },
+  logger: DbLogger,
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MILLIS,
+    idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+    keepAlive: true,
+    application_name: `elwosa-${options.name}`,
+  });
+  // An idle connection that dies (server restart, pg_terminate_backend) emits 'error' on the
+  // pool; the pool drops it and opens a new one on the next query. Without a listener the
+  // process would crash.
+  pool.on('error', (err) => logger.warn({ err, pool: options.name }, 'idle database connection lost'));
+  return pool;
+}
+
+export function createPrismaClient<T extends PrismaClientLike>(
+  Client: PrismaClientClass<T>,
+  settings: PrismaClientSettings,
+): PrismaHandle<T> {
+  const schema = assertSchemaName(settings.schema);
+  const logger = settings.logger ?? silentLogger;
+  const ownPool = settings.client === undefined;
+  const pool =
+    settings.client ?? createPool(settings.connectionString, { ...settings, name: schema }, logger);
+  const adapter = new PrismaPg(pool, {
+    schema,
+    onConnectionError: (err) => logger.warn({ err, schema }, 'database connection error'),
+  });
+  const client = new Client({ adapter });
+  let closing: Promise<void> | undefined;
+  return {
+    client,
+    pool,
+    disconnect: () => {
+      closing ??= (async () => {
+        try {
+          await client.$disconnect();
+        } finally {
+          if (ownPool) await pool.end();
+        }
+      })();
+      return closing;
+    },
+  };
+}
