@@ -14,7 +14,7 @@
 //   env: UPSTREAM (auth | stand-in), PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
 //        REDIS_URL (redis://127.0.0.1:6379; in-process cache when unreachable), DURATION_S (5),
 //        ROUNDS (2), CONNECTIONS (50), LOG_LEVEL (info), BENCH_PROFILE (gateway|upstream: CPU
-//        profile of that process into /tmp/gwbench-prof)
+//        profile of that process into /tmp/gwbench-prof), BENCH_LOGS (1: show the services' logs)
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -245,7 +245,7 @@ function spawnRole(name, env) {
       ...(process.env.BENCH_PROFILE === name
         ? { execArgv: ['--cpu-prof', '--cpu-prof-dir=/tmp/gwbench-prof'] }
         : {}),
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', process.env.BENCH_LOGS === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
     });
     child.once('message', (m) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
