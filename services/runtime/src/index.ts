@@ -1,7 +1,15 @@
 // @elwosa/runtime: what every service needs, in one place.
+
+export * from './cache/index.js';
 export * from './config/load-config.js';
 export * from './config/platform-config.js';
 export * from './config/targets.js';
+export * from './db/check.js';
+export * from './db/embedded.js';
+export * from './db/errors.js';
+export * from './db/migrations/errors.js';
+export * from './db/migrations/runner.js';
+export * from './db/prisma.js';
 export * from './http/bind-route.js';
 export * from './http/openapi.js';
 export * from './http/problem.js';
@@ -21,12 +29,5 @@ export * from './observability/logger.js';
 export * from './observability/metrics.js';
 export * from './observability/trace-context.js';
 export * from './service/platform-deps.js';
-export * from './service/service-host.js';
 export * from './service/service-database.js';
-export * from './cache/index.js';
-export * from './db/check.js';
-export * from './db/embedded.js';
-export * from './db/errors.js';
-export * from './db/migrations/errors.js';
-export * from './db/migrations/runner.js';
-export * from './db/prisma.js';
+export * from './service/service-host.js';

@@ -4,7 +4,12 @@
 import { checkDatabase } from '../db/check.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { pendingMigrations, runMigrations } from '../db/migrations/runner.js';
-import { createPrismaClient, type PrismaClientClass, type PrismaClientLike, type PrismaHandle } from '../db/prisma.js';
+import {
+  createPrismaClient,
+  type PrismaClientClass,
+  type PrismaClientLike,
+  type PrismaHandle,
+} from '../db/prisma.js';
 import { problems } from '../http/problem.js';
 import type { ErrorMapper } from '../http/service-app.js';
 import type { Readiness } from '../lifecycle/readiness.js';
