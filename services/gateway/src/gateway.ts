@@ -96,8 +96,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
   running.server.server.on('upgrade', upgrades.handle);
   deps.lifecycle.on('stop', () => upgrades.shutdown(Math.max(1000, deps.lifecycle.graceMs / 2)));
   deps.lifecycle.on('close', async () => {
-    proxy.close();
-    await limiter.close();
+    await Promise.all([proxy.close(), limiter.close()]);
   });
   return { ...running, hub };
 }

@@ -2,9 +2,8 @@
 // Connect errors, resets and timeouts count as failures; a client that goes away does not.
 // While a breaker is open its upstream is not called and clients get 503 at once; after
 // `resetTimeoutMs` one trial request is let through (half-open) and its outcome decides.
-import type { IncomingMessage } from 'node:http';
 import CircuitBreaker from 'opossum';
-import type { UpstreamCall } from './upstream-client.js';
+import type { UpstreamCall, UpstreamResponse } from './upstream-client.js';
 import { UpstreamError } from './upstream-errors.js';
 
 export type BreakerState = 'closed' | 'half-open' | 'open';
@@ -26,14 +25,14 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   rollingCountTimeoutMs: 10_000,
 };
 
-export type UpstreamAction = (call: UpstreamCall) => Promise<IncomingMessage>;
+export type UpstreamAction = (call: UpstreamCall) => Promise<UpstreamResponse>;
 
 export class BreakerOpenError extends Error {
   override readonly name = 'BreakerOpenError';
 }
 
 export class UpstreamBreakers {
-  private readonly breakers = new Map<string, CircuitBreaker<[UpstreamCall], IncomingMessage>>();
+  private readonly breakers = new Map<string, CircuitBreaker<[UpstreamCall], UpstreamResponse>>();
 
   constructor(
     private readonly action: UpstreamAction,
@@ -42,7 +41,7 @@ export class UpstreamBreakers {
   ) {}
 
   /** Calls the action through the breaker of `call.upstream`; rejects with BreakerOpenError while it is open. */
-  async fire(call: UpstreamCall): Promise<IncomingMessage> {
+  async fire(call: UpstreamCall): Promise<UpstreamResponse> {
     try {
       return await this.breaker(call.upstream).fire(call);
     } catch (err) {
@@ -66,7 +65,7 @@ export class UpstreamBreakers {
     this.breakers.clear();
   }
 
-  private breaker(upstream: string): CircuitBreaker<[UpstreamCall], IncomingMessage> {
+  private breaker(upstream: string): CircuitBreaker<[UpstreamCall], UpstreamResponse> {
     let breaker = this.breakers.get(upstream);
     if (breaker) return breaker;
     breaker = new CircuitBreaker(this.action, {

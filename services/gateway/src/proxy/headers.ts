@@ -1,7 +1,10 @@
 // Header rewriting in both directions: hop-by-hop headers (RFC 9110 §7.6.1, including those the
 // Connection header names) never cross the proxy; spoofable identity headers from the client
 // are dropped; X-Forwarded-*, the request id and the trace context are set by the gateway.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type HeaderMap = Record<string, string | string[]>;
+
 import { isSpoofableHeader } from '../identity/identity-headers.js';
 
 const HOP_BY_HOP = new Set([
@@ -14,7 +17,10 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
+  // Set per connection by the client library, never forwarded: the upstream's host, and
+  // 100-continue, which the gateway's server has already answered.
   'host',
+  'expect',
 ]);
 
 function connectionListed(headers: IncomingHttpHeaders): Set<string> {
@@ -28,9 +34,9 @@ function connectionListed(headers: IncomingHttpHeaders): Set<string> {
   );
 }
 
-function copyEndToEnd(headers: IncomingHttpHeaders, drop: (name: string) => boolean): OutgoingHttpHeaders {
+function copyEndToEnd(headers: IncomingHttpHeaders, drop: (name: string) => boolean): HeaderMap {
   const listed = connectionListed(headers);
-  const out: OutgoingHttpHeaders = {};
+  const out: HeaderMap = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop(name)) continue;
     out[name] = value;
@@ -51,10 +57,7 @@ export interface ForwardingContext {
 }
 
 /** Headers for the upstream request. */
-export function upstreamRequestHeaders(
-  incoming: IncomingHttpHeaders,
-  ctx: ForwardingContext,
-): OutgoingHttpHeaders {
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: ForwardingContext): HeaderMap {
   const out = copyEndToEnd(incoming, (name) => isSpoofableHeader(name) || name === 'x-request-id');
   out['x-forwarded-for'] = ctx.clientIp;
   out['x-forwarded-proto'] = ctx.protocol;
@@ -65,6 +68,6 @@ export function upstreamRequestHeaders(
 }
 
 /** Headers of the upstream response passed to the client; CORS stays the gateway's decision. */
-export function downstreamResponseHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
+export function downstreamResponseHeaders(incoming: IncomingHttpHeaders): HeaderMap {
   return copyEndToEnd(incoming, (name) => name.startsWith('access-control-'));
 }

@@ -1,16 +1,20 @@
-// The reverse proxy: forwards a request to its upstream over a keep-alive agent per protocol
-// (SERVICES-NOTES: without one, throughput collapses), through the upstream's circuit breaker,
-// and streams the response back. Failures become problem+json: 502 unreachable, 504 timeout,
+// The reverse proxy: forwards a request to its upstream over a keep-alive dispatcher
+// (SERVICES-NOTES: without keep-alive, throughput collapses), through the upstream's circuit
+// breaker, and streams the response back. Failures become problem+json: 502 unreachable, 504 timeout,
 // 503 breaker open; a client that goes away aborts the upstream call.
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
 import { injectTraceHeaders, type Target } from '@elwosa/runtime';
 import type { Request, Response } from 'express';
 import { BREAKER_STATE_VALUE, type GatewayMetrics } from '../metrics.js';
 import { readBody } from './body.js';
 import { BreakerOpenError, type BreakerSettings, UpstreamBreakers } from './breakers.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { sendWithRetry, type UpstreamCall, type UpstreamTimeouts } from './upstream-client.js';
+import {
+  createUpstreamDispatcher,
+  sendWithRetry,
+  type UpstreamCall,
+  type UpstreamResponse,
+  type UpstreamTimeouts,
+} from './upstream-client.js';
 import { breakerOpenProblem, UpstreamError, upstreamProblem } from './upstream-errors.js';
 
 export interface ProxyOptions {
@@ -30,24 +34,19 @@ export interface ReverseProxy {
     pathAndQuery: string,
     extraHeaders: Record<string, string>,
   ): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
-
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: 512, maxFreeSockets: 256 } as const;
 
 export function createProxy(options: ProxyOptions): ReverseProxy {
   const { metrics, timeouts } = options;
-  const agents = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) };
+  const dispatcher = createUpstreamDispatcher(timeouts);
   const breakers = new UpstreamBreakers(
-    (call) =>
-      sendWithRetry(call, call.url.protocol === 'https:' ? agents.https : agents.http, timeouts, () =>
-        metrics.upstreamRetries.inc({ upstream: call.upstream }),
-      ),
+    (call) => sendWithRetry(call, dispatcher, () => metrics.upstreamRetries.inc({ upstream: call.upstream })),
     options.breaker,
     (upstream, state) => metrics.breakerState.set({ upstream }, BREAKER_STATE_VALUE[state]),
   );
 
-  async function exchange(target: Target, call: UpstreamCall): Promise<IncomingMessage | undefined> {
+  async function exchange(target: Target, call: UpstreamCall): Promise<UpstreamResponse | undefined> {
     try {
       return await breakers.fire(call);
     } catch (err) {
@@ -90,39 +89,30 @@ export function createProxy(options: ProxyOptions): ReverseProxy {
       const started = process.hrtime.bigint();
       const upstreamRes = await exchange(target, call);
       if (!upstreamRes) return;
-      const status = upstreamRes.statusCode ?? 502;
+      const status = upstreamRes.statusCode;
       metrics.upstreamDuration.observe(
         { upstream: target, method: req.method, status_code: String(status) },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
       res.writeHead(status, downstreamResponseHeaders(upstreamRes.headers));
-      await streamBody(upstreamRes, res, timeouts.responseTimeoutMs);
+      await streamBody(upstreamRes, res);
     },
-    close() {
+    async close() {
       breakers.shutdown();
-      agents.http.destroy();
-      agents.https.destroy();
+      await dispatcher.close();
     },
   };
 }
 
-/** Streams the upstream body; an upstream silent for `idleMs` or broken mid-body ends the client response. */
-function streamBody(upstreamRes: IncomingMessage, res: Response, idleMs: number): Promise<void> {
+/** Streams the upstream body (undici ends it after the idle timeout); a break on either side ends the other. */
+function streamBody(upstreamRes: UpstreamResponse, res: Response): Promise<void> {
+  const body = upstreamRes.body;
   return new Promise((resolve) => {
-    const idle = setTimeout(() => upstreamRes.destroy(new Error('upstream body idle timeout')), idleMs);
-    const done = () => {
-      clearTimeout(idle);
-      resolve();
-    };
-    upstreamRes.on('data', () => idle.refresh());
-    upstreamRes.once('error', () => {
-      res.destroy();
-      done();
-    });
+    body.once('error', () => res.destroy());
     res.once('close', () => {
-      if (!upstreamRes.complete) upstreamRes.destroy();
-      done();
+      if (!body.readableEnded) body.destroy();
+      resolve();
     });
-    upstreamRes.pipe(res);
+    body.pipe(res);
   });
 }

@@ -15,6 +15,7 @@ export class UpstreamError extends Error {
   }
 }
 
+/** No connection was made: the request never reached the upstream. */
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
   'EHOSTUNREACH',
@@ -22,16 +23,22 @@ const CONNECT_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/**
- * Classifies a socket error. A reset of a reused keep-alive socket before any response byte is
- * the upstream closing an idle connection as we wrote to it: the request was not processed, so
- * it counts as a connect error (Node's documented case for a retry).
- */
-export function classifySocketError(err: NodeJS.ErrnoException, reusedSocket: boolean): UpstreamFailure {
-  if (err.code && CONNECT_CODES.has(err.code)) return 'connect';
-  if (reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return 'connect';
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Classifies an error of an undici request (the code may sit on the error or on its cause). */
+export function classifyUndiciError(err: unknown): UpstreamFailure {
+  const codes = [errorCode(err), errorCode((err as { cause?: unknown } | undefined)?.cause)];
+  if (codes.some((c) => c !== undefined && CONNECT_CODES.has(c))) return 'connect';
+  if (codes.some((c) => c !== undefined && TIMEOUT_CODES.has(c))) return 'timeout';
+  if (codes.includes('UND_ERR_ABORTED') || (err instanceof Error && err.name === 'AbortError'))
+    return 'aborted';
   return 'reset';
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSpoofableHeader, trustedIdentityHeaders } from '../../src/identity/identity-headers.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/headers.js';
-import { classifySocketError, UpstreamError, upstreamProblem } from '../../src/proxy/upstream-errors.js';
+import { classifyUndiciError, UpstreamError, upstreamProblem } from '../../src/proxy/upstream-errors.js';
 
 const ctx = {
   clientIp: '203.0.113.7',
@@ -20,6 +20,7 @@ describe('upstream request headers', () => {
         'x-secret-hop': '1',
         'transfer-encoding': 'chunked',
         upgrade: 'h2c',
+        expect: '100-continue',
         te: 'trailers',
         'proxy-authorization': 'Basic x',
         host: 'api.example.com',
@@ -128,12 +129,19 @@ describe('downstream response headers', () => {
 describe('upstream failures', () => {
   const err = (code: string) => Object.assign(new Error(code), { code });
 
-  it('classifies connect errors (retryable) apart from resets after sending', () => {
-    expect(classifySocketError(err('ECONNREFUSED'), false)).toBe('connect');
-    expect(classifySocketError(err('EHOSTUNREACH'), false)).toBe('connect');
-    expect(classifySocketError(err('ECONNRESET'), true)).toBe('connect');
-    expect(classifySocketError(err('ECONNRESET'), false)).toBe('reset');
-    expect(classifySocketError(err('EPIPE'), false)).toBe('reset');
+  it('classifies connect errors (retryable) apart from timeouts, aborts and resets', () => {
+    expect(classifyUndiciError(err('ECONNREFUSED'))).toBe('connect');
+    expect(classifyUndiciError(err('EHOSTUNREACH'))).toBe('connect');
+    expect(classifyUndiciError(err('UND_ERR_CONNECT_TIMEOUT'))).toBe('connect');
+    expect(classifyUndiciError(Object.assign(new Error('wrapped'), { cause: err('ECONNREFUSED') }))).toBe(
+      'connect',
+    );
+    expect(classifyUndiciError(err('UND_ERR_HEADERS_TIMEOUT'))).toBe('timeout');
+    expect(classifyUndiciError(err('UND_ERR_BODY_TIMEOUT'))).toBe('timeout');
+    expect(classifyUndiciError(err('UND_ERR_ABORTED'))).toBe('aborted');
+    expect(classifyUndiciError(err('UND_ERR_SOCKET'))).toBe('reset');
+    expect(classifyUndiciError(err('ECONNRESET'))).toBe('reset');
+    expect(classifyUndiciError('weird')).toBe('reset');
   });
 
   it('maps failures to problems', () => {
