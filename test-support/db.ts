@@ -3,22 +3,21 @@
 //                                 (TEST_PG_URL), dropped WITH (FORCE) by drop()
 //   createEmbeddedTestDatabase()  embedded PostgreSQL (PGlite, pgvector) in a temp dir, removed by drop()
 //   createAnyTestDatabase()       the real one when reachable, the embedded one otherwise (§10)
-// Spread `source` into runMigrations / pendingMigrations / createPrismaClient: with the embedded
-// database it is the one shared connection (a second connection to PGlite is unsafe).
+// Give `url` to runMigrations({ connectionString }) / createPrismaClient({ databaseUrl }): for the
+// embedded database they resolve it to its one shared connection (PGlite has one session; do not
+// open other pg connections to that URL, use `pool`).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openEmbeddedPostgres } from '../services/runtime/src/db/embedded.js';
-import type { DatabaseSource } from '../services/runtime/src/db/open.js';
 import { haveRealPg, TEST_PG_URL } from './backends.js';
 
 export interface TestDatabase {
   readonly embedded: boolean;
-  /** Real: the database's URL. Embedded: the socket URL, for diagnostics only. */
+  /** Real: the database's URL. Embedded: its socket URL (in this process: the shared connection). */
   readonly url: string;
-  readonly source: DatabaseSource;
   /** A pool on this database for assertions (embedded: the shared one; do not end it). */
   readonly pool: pg.Pool;
   drop(): Promise<void>;
@@ -49,7 +48,6 @@ export async function createTestDatabase(prefix?: string): Promise<TestDatabase>
   return {
     embedded: false,
     url: url.toString(),
-    source: { connectionString: url.toString() },
     pool,
     drop: async () => {
       if (dropped) return;
@@ -67,7 +65,6 @@ export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
   return {
     embedded: true,
     url: db.connectionString,
-    source: { client: db.pool },
     pool: db.pool,
     drop: async () => {
       if (dropped) return;

@@ -151,10 +151,10 @@ async function inProcess(dir: string): Promise<Setup> {
   };
 }
 
-async function viaPg(source: { connectionString: string } | { client: pg.Pool }): Promise<Setup> {
-  await runMigrations({ ...source, schema: 'fixture', migrationsDir });
+async function viaPg(url: string): Promise<Setup> {
+  await runMigrations({ connectionString: url, schema: 'fixture', migrationsDir });
   const handles = Array.from({ length: CLIENTS }, () =>
-    createPrismaClient(PrismaClient, { ...source, schema: 'fixture', poolSize: POOL_SIZE }),
+    createPrismaClient(PrismaClient, { databaseUrl: url, schema: 'fixture', poolSize: POOL_SIZE }),
   );
   return {
     clients: handles.map((h) => h.client),
@@ -166,7 +166,7 @@ async function viaPg(source: { connectionString: string } | { client: pg.Pool })
 
 async function socket(dir: string): Promise<Setup> {
   const embedded = await openEmbeddedPostgres({ dataDir: dir });
-  const setup = await viaPg({ client: embedded.pool });
+  const setup = await viaPg(embedded.connectionString);
   return {
     clients: setup.clients,
     close: async () => {
@@ -184,7 +184,7 @@ async function socketMultiplexed(dir: string): Promise<Setup> {
     maxConnections: 100,
   });
   await server.start();
-  const setup = await viaPg({ connectionString: `postgresql://postgres@localhost/postgres?host=${dir}` });
+  const setup = await viaPg(`postgresql://postgres@localhost/postgres?host=${dir}`);
   return {
     clients: setup.clients,
     close: async () => {
@@ -207,7 +207,7 @@ async function postgres(): Promise<Setup | undefined> {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  const setup = await viaPg({ connectionString: url.toString() });
+  const setup = await viaPg(url.toString());
   return {
     clients: setup.clients,
     close: async () => {

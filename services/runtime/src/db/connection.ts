@@ -1,11 +1,12 @@
 // One dedicated pg connection for a task, from whatever the caller has: a connection string
-// (a new Client, closed afterwards), a Pool (a checked-out client, released afterwards) or a
-// client it already owns (used as is).
+// (a new Client, closed afterwards; an embedded database's URL: its shared pool), a Pool (a
+// checked-out client, released afterwards) or a client it already owns (used as is).
 import pg from 'pg';
+import { sharedPoolFor } from './shared-pools.js';
 
 /**
- * Where a task gets its connection: a connection string, or a pool/client the caller owns
- * (embedded mode: the one pool every service shares, see open.ts).
+ * Where a task gets its connection: a connection string (an embedded database's URL resolves to
+ * its shared pool), or a pool/client the caller owns.
  */
 export type PgConnectionSource =
   | { readonly connectionString: string; readonly client?: undefined }
@@ -23,6 +24,8 @@ export async function dedicatedConnection(
   connectionTimeoutMillis = 10_000,
 ): Promise<DedicatedConnection> {
   if (source.connectionString !== undefined) {
+    const shared = sharedPoolFor(source.connectionString);
+    if (shared) return dedicatedConnection({ client: shared }, connectionTimeoutMillis);
     const client = new pg.Client({ connectionString: source.connectionString, connectionTimeoutMillis });
     // A dropped connection must reject the running query, not crash the process.
     client.on('error', () => {});

@@ -6,8 +6,9 @@
 // PGlite has one backend session. The socket server's multiplexer interleaves the protocol
 // messages of concurrent connections once transactions are involved ("unnamed prepared
 // statement does not exist", then a hang: measured in bench/db), so everything in the process
-// goes through ONE pg connection: `pool` (max 1). pg queues the queries, a transaction holds
-// the connection until it ends: the single-session semantics PGlite really has.
+// goes through ONE pg connection: `pool` (max 1), registered for the connection string so
+// createPrismaClient and runMigrations given that URL use it. pg queues the queries, a
+// transaction holds the connection until it ends: the single-session semantics PGlite has.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
 import { type DbLogger, silentLogger } from './logger.js';
 import { createPool } from './prisma.js';
+import { registerSharedPool } from './shared-pools.js';
 
 export interface EmbeddedPostgresOptions {
   /** ELWOSA_DATA_DIR; the database lives in `<dataDir>/pg`. `memory://` keeps it in memory (tests). */
@@ -27,10 +29,13 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface EmbeddedPostgres {
-  /** The one pool (one connection) every user of this database must share. */
-  readonly pool: pg.Pool;
-  /** The socket's libpq URL, for diagnostics (psql): a second connection from the process is unsafe. */
+  /**
+   * The socket's libpq URL. Inside this process, createPrismaClient / runMigrations /
+   * pendingMigrations given it use `pool`; do not open other pg connections to it.
+   */
   readonly connectionString: string;
+  /** The one pool (one connection) every user of this database in the process shares. */
+  readonly pool: pg.Pool;
   readonly pglite: PGlite;
   close(): Promise<void>;
 }
@@ -73,6 +78,7 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
     },
     logger,
   );
+  const unregister = registerSharedPool(connectionString, pool);
   let closing: Promise<void> | undefined;
   return {
     pool,
@@ -80,6 +86,7 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
     pglite,
     close: () => {
       closing ??= (async () => {
+        unregister();
         await pool.end();
         await server.stop();
         await pglite.close();

@@ -12,7 +12,7 @@ export {
   pendingMigrations,
   runMigrations,
 } from './migrations/runner.js';
-export { type Database, type DatabaseConfig, type DatabaseSource, openDatabase } from './open.js';
+export { type Database, type DatabaseConfig, openDatabase } from './open.js';
 export {
   createPrismaClient,
   DEFAULT_CONNECTION_TIMEOUT_MILLIS,

@@ -2,7 +2,6 @@
 // it) the embedded PostgreSQL that every service in the process shares, opened once per data
 // directory and closed when the last service closes it.
 import path from 'node:path';
-import type pg from 'pg';
 import { type EmbeddedPostgres, openEmbeddedPostgres } from './embedded.js';
 import { type DbLogger, silentLogger } from './logger.js';
 
@@ -14,14 +13,13 @@ export interface DatabaseConfig {
   readonly logger?: DbLogger;
 }
 
-/** What runMigrations, pendingMigrations and createPrismaClient take (spread it into their options). */
-export type DatabaseSource =
-  | { readonly connectionString: string; readonly client?: undefined }
-  | { readonly client: pg.Pool; readonly connectionString?: undefined };
-
 export interface Database {
   readonly embedded: boolean;
-  readonly source: DatabaseSource;
+  /**
+   * For createPrismaClient({ databaseUrl }) and run/pendingMigrations({ connectionString }).
+   * Embedded: the socket URL, which those resolve to the process's one shared connection.
+   */
+  readonly databaseUrl: string;
   /** Releases this service's use; the embedded database stops with the last one. */
   close(): Promise<void>;
 }
@@ -32,23 +30,31 @@ interface Shared {
 }
 
 const embeddedByDir = new Map<string, Shared>();
+/** A data directory being closed must be closed before it is opened again. */
+const closingByDir = new Map<string, Promise<void>>();
+
+function acquire(key: string, logger: DbLogger): Shared {
+  let shared = embeddedByDir.get(key);
+  if (!shared) {
+    const previous = closingByDir.get(key) ?? Promise.resolve();
+    const opening = previous.then(() => openEmbeddedPostgres({ dataDir: key, logger }));
+    const entry: Shared = { refs: 0, opening };
+    opening.catch(() => {
+      if (embeddedByDir.get(key) === entry) embeddedByDir.delete(key);
+    });
+    embeddedByDir.set(key, entry);
+    shared = entry;
+  }
+  shared.refs++;
+  return shared;
+}
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.databaseUrl) {
-    return { embedded: false, source: { connectionString: config.databaseUrl }, close: async () => {} };
+    return { embedded: false, databaseUrl: config.databaseUrl, close: async () => {} };
   }
   const key = config.dataDir.startsWith('memory://') ? config.dataDir : path.resolve(config.dataDir);
-  let shared = embeddedByDir.get(key);
-  if (!shared) {
-    shared = {
-      refs: 0,
-      opening: openEmbeddedPostgres({ dataDir: key, logger: config.logger ?? silentLogger }),
-    };
-    embeddedByDir.set(key, shared);
-    shared.opening.catch(() => embeddedByDir.delete(key));
-  }
-  shared.refs++;
-  const entry = shared;
+  const entry = acquire(key, config.logger ?? silentLogger);
   let embedded: EmbeddedPostgres;
   try {
     embedded = await entry.opening;
@@ -59,13 +65,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   let closed = false;
   return {
     embedded: true,
-    source: { client: embedded.pool },
+    databaseUrl: embedded.connectionString,
     close: async () => {
       if (closed) return;
       closed = true;
       if (--entry.refs > 0) return;
       if (embeddedByDir.get(key) === entry) embeddedByDir.delete(key);
-      await embedded.close();
+      const closing = embedded.close().finally(() => {
+        if (closingByDir.get(key) === closing) closingByDir.delete(key);
+      });
+      closingByDir.set(key, closing);
+      await closing;
     },
   };
 }

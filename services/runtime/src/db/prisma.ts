@@ -4,11 +4,17 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { type DbLogger, silentLogger } from './logger.js';
 import { assertSchemaName } from './migrations/sql.js';
+import { sharedPoolFor } from './shared-pools.js';
 
-interface CommonSettings {
+export interface PrismaClientSettings {
+  /**
+   * DATABASE_URL, or the embedded database's URL (`openDatabase().databaseUrl`): then the client
+   * uses the process's one shared connection and poolSize / timeouts are the shared pool's.
+   */
+  readonly databaseUrl: string;
   /** The service's PostgreSQL schema; the default schema of models without `@@schema`. */
   readonly schema: string;
-  /** Connections in this client's own pool (size × replicas must stay below max_connections). Default 10. */
+  /** Connections in this client's pool (size × replicas must stay below max_connections). Default 10. */
   readonly poolSize?: number;
   /** How long a query waits for a free or new connection before it fails. Default 5000 ms. */
   readonly connectionTimeoutMillis?: number;
@@ -16,17 +22,6 @@ interface CommonSettings {
   readonly idleTimeoutMillis?: number;
   readonly logger?: DbLogger;
 }
-
-/**
- * Either a connection string (the client gets its own pool) or a pool the caller owns and
- * shares (embedded mode; `poolSize` and the timeouts are the pool's, disconnect leaves it open).
- * `openDatabase()`'s `source` is one of the two.
- */
-export type PrismaClientSettings = CommonSettings &
-  (
-    | { readonly connectionString: string; readonly client?: undefined }
-    | { readonly client: pg.Pool; readonly connectionString?: undefined }
-  );
 
 /** What every generated PrismaClient class (prisma-client generator) satisfies. */
 export interface PrismaClientLike {
@@ -39,7 +34,7 @@ export interface PrismaHandle<T extends PrismaClientLike> {
   readonly client: T;
   /** The pool under the adapter (readiness check, stats, raw `pg` queries). */
   readonly pool: pg.Pool;
-  /** `$disconnect()` and close the pool if it is the client's own; safe to call twice. */
+  /** `$disconnect()` and close the pool (not a shared one); safe to call twice. */
   disconnect(): Promise<void>;
 }
 
@@ -72,9 +67,8 @@ export function createPrismaClient<T extends PrismaClientLike>(
 ): PrismaHandle<T> {
   const schema = assertSchemaName(settings.schema);
   const logger = settings.logger ?? silentLogger;
-  const ownPool = settings.client === undefined;
-  const pool =
-    settings.client ?? createPool(settings.connectionString, { ...settings, name: schema }, logger);
+  const shared = sharedPoolFor(settings.databaseUrl);
+  const pool = shared ?? createPool(settings.databaseUrl, { ...settings, name: schema }, logger);
   const adapter = new PrismaPg(pool, {
     schema,
     onConnectionError: (err) => logger.warn({ err, schema }, 'database connection error'),
@@ -89,7 +83,7 @@ export function createPrismaClient<T extends PrismaClientLike>(
         try {
           await client.$disconnect();
         } finally {
-          if (ownPool) await pool.end();
+          if (!shared) await pool.end();
         }
       })();
       return closing;
