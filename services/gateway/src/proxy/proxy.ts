@@ -104,15 +104,16 @@ export function createProxy(options: ProxyOptions): ReverseProxy {
   };
 }
 
-/** Streams the upstream body (undici ends it after the idle timeout); a break on either side ends the other. */
+/**
+ * Streams the upstream body. An upstream that breaks off or stays silent past the idle timeout
+ * (undici's bodyTimeout) ends the client response; a client that goes away aborts the upstream
+ * call through the request's signal.
+ */
 function streamBody(upstreamRes: UpstreamResponse, res: Response): Promise<void> {
   const body = upstreamRes.body;
   return new Promise((resolve) => {
     body.once('error', () => res.destroy());
-    res.once('close', () => {
-      if (!body.readableEnded) body.destroy();
-      resolve();
-    });
+    res.once('close', resolve);
     body.pipe(res);
   });
 }

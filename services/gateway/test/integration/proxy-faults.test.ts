@@ -132,6 +132,33 @@ describe('broken responses', () => {
   });
 });
 
+describe('client going away mid-body', () => {
+  it('releases the upstream response at once', async () => {
+    let upstreamClosed: () => void = () => {};
+    const closed = new Promise<void>((r) => {
+      upstreamClosed = r;
+    });
+    h.tasks.handler = (req, res) => {
+      req.socket.once('close', () => upstreamClosed());
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first chunk');
+    };
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`${h.url}/api/tasks/stream`, { headers: auth(), signal: controller.signal });
+      const reader = res.body!.getReader();
+      await reader.read();
+      const abortedAt = Date.now();
+      controller.abort();
+      await closed;
+      // Well before the 400 ms body idle timeout would have closed it.
+      expect(Date.now() - abortedAt).toBeLessThan(200);
+    } finally {
+      h.tasks.handler = undefined;
+    }
+  });
+});
+
 describe('timeouts', () => {
   it('an upstream that does not answer → 504 problem+json', async () => {
     h.tasks.handler = () => {};
