@@ -191,6 +191,22 @@ describe('protocol', () => {
   });
 });
 
+describe('backpressure', () => {
+  it('closes a client that stops reading with 1013 instead of buffering without bound', async () => {
+    const { token, userId } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    await client.next();
+    const socket = (client.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.pause();
+    const chunk = 'x'.repeat(64 * 1024);
+    let accepted = 0;
+    for (let i = 0; i < 400 && h.gateway.hub.sendToUser(userId, 'bulk', chunk) === 1; i++) accepted++;
+    expect(accepted).toBeLessThan(400);
+    socket.resume();
+    expect((await client.closed).code).toBe(1013);
+  });
+});
+
 describe('heartbeat', () => {
   it('terminates a client that does not answer pings, keeps one that does', async () => {
     const { token } = await h.login();
