@@ -24,10 +24,11 @@ const settle = <T>(p: PromiseLike<T>): Promise<{ ok: true; value: T } | { ok: fa
     (error: unknown) => ({ ok: false as const, error }),
   );
 
+/** Kills this database's backends of one pool and waits (up to 5 s) until they are gone. */
 async function terminate(admin: pg.Pool, applicationName: string, queryLike = '%'): Promise<number> {
   const r = await admin.query(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-      WHERE application_name = $1 AND query LIKE $2 AND pid <> pg_backend_pid()`,
+    `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = $1 AND query LIKE $2 AND pid <> pg_backend_pid()`,
     [applicationName, queryLike],
   );
   return r.rowCount ?? 0;
