@@ -44,6 +44,8 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 
 export async function startGateway(deps: PlatformDeps, options: GatewayOptions): Promise<RunningGateway> {
   const { config } = deps;
+  // The request handler needs the host's verifier, so it is built after the host; the host's
+  // `before` list reaches it through this closure.
   let handleRequest: RequestHandler | undefined;
   const host = createGatewayHost({
     deps,
@@ -82,6 +84,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
   const hub = new ConnectionRegistry();
   const upgrades = createUpgradeHandler({
     verifier: host.verifier,
+    sessionCheck: host.sessionCheck,
     rateLimit,
     hub,
     metrics,

@@ -16,6 +16,7 @@ import {
   Readiness,
   type RunningService,
   type ServiceMetrics,
+  type SessionCheck,
 } from '@elwosa/runtime';
 import type { Express, RequestHandler } from 'express';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
@@ -36,6 +37,8 @@ export interface GatewayHost {
   readiness: Readiness;
   app: Express;
   verifier: AccessTokenVerifier;
+  /** The live-session check inside the verifier, for connections that outlive a request. */
+  sessionCheck: SessionCheck;
   start(): Promise<RunningService & { server: HttpServerHandle }>;
 }
 
@@ -56,13 +59,14 @@ export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
     trustProxyHops: deps.config.trustProxyHops,
     before: options.before,
   });
+  const sessionCheck = createSessionCheck({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth });
   const verifier = createCachingVerifier({
     keys:
       options.tokenKeys ??
       createRemoteJWKSet(new URL(jwksUrlFor(deps)), { timeoutDuration: 2000, cooldownDuration: 5000 }),
     issuer: deps.config.jwt.issuer,
     audience: deps.config.jwt.audience,
-    sessionCheck: createSessionCheck({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth }),
+    sessionCheck,
   });
   return {
     logger,
@@ -70,6 +74,7 @@ export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
     readiness,
     app,
     verifier,
+    sessionCheck,
     async start() {
       const server = await listen(app, deps.config.ports[target]);
       deps.lifecycle.on('drain', () => readiness.startDraining());

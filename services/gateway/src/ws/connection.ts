@@ -1,6 +1,7 @@
 // One authenticated WebSocket connection: numbers every server message (per-connection `seq`),
 // greets with `hello`, answers client messages, keeps a heartbeat (a ping every `heartbeatMs`;
-// no pong by the next tick → terminate), and drops a client that falls too far behind
+// no pong by the next tick → terminate), re-checks on every tick that its session is still live
+// (logout or revocation → close 1008), and drops a client that falls too far behind
 // (backpressure: more than `maxBufferedBytes` unsent → close 1013).
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@elwosa/runtime';
@@ -22,6 +23,8 @@ export interface ConnectionOptions {
   maxBufferedBytes: number;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Resolves false once the session is revoked; a rejection (cannot tell) keeps the connection. */
+  isSessionLive: () => Promise<boolean>;
   onClose: (connection: GatewayConnection) => void;
 }
 
@@ -30,6 +33,7 @@ export class GatewayConnection implements HubConnection {
   readonly userId: string;
   private seq = 0;
   private alive = true;
+  private checkingSession = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly logger: Logger;
 
@@ -93,6 +97,22 @@ export class GatewayConnection implements HubConnection {
     }
     this.alive = false;
     this.socket.ping();
+    void this.checkSession();
+  }
+
+  private async checkSession(): Promise<void> {
+    if (this.checkingSession) return;
+    this.checkingSession = true;
+    try {
+      if (!(await this.options.isSessionLive())) this.close(CLOSE_CODES.policyViolation, 'session revoked');
+    } catch (err) {
+      this.logger.debug(
+        { err: err instanceof Error ? err.message : err },
+        'session check failed; keeping the connection',
+      );
+    } finally {
+      this.checkingSession = false;
+    }
   }
 
   private receive(data: RawData, isBinary: boolean): void {

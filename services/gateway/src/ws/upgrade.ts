@@ -11,6 +11,7 @@ import {
   problems,
   REQUEST_ID_HEADER,
   resolveRequestId,
+  type SessionCheck,
 } from '@elwosa/runtime';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -25,6 +26,8 @@ import { redactTarget, upgradeAuthorization } from './token.js';
 
 export interface UpgradeOptions {
   verifier: AccessTokenVerifier;
+  /** Re-checked on every heartbeat: a revoked session's connection is closed. */
+  sessionCheck: SessionCheck;
   rateLimit: RateLimitStep;
   hub: ConnectionRegistry;
   metrics: GatewayMetrics;
@@ -120,6 +123,8 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
         maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
         metrics,
         logger,
+        isSessionLive: () =>
+          options.sessionCheck({ sub: identity.userId, sid: identity.sessionId, roles: identity.roles }),
         onClose: (closed) => {
           open.delete(closed);
           hub.remove(closed);

@@ -225,6 +225,23 @@ describe('heartbeat', () => {
   });
 });
 
+describe('revocation', () => {
+  it('closes a connection with 1008 once its session is revoked (checked on every heartbeat)', async () => {
+    const { token, sessionId } = await h.login();
+    const other = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    const kept = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${other.token}` } });
+    await Promise.all([client.next(), kept.next()]);
+    await h.cache.del(`auth:session:${sessionId}`);
+    const { code, reason } = await client.closed;
+    expect(code).toBe(1008);
+    expect(reason).toBe('session revoked');
+    expect(kept.ws.readyState).toBe(WebSocket.OPEN);
+    kept.ws.close();
+    await kept.closed;
+  });
+});
+
 describe('rate limit', () => {
   it('upgrades count against the user limit like other requests', async () => {
     const h2 = await startHarness({ env: { ELWOSA_RATE_LIMIT_PER_MINUTE: '2' } });
