@@ -75,6 +75,9 @@ export class UpstreamBreakers {
       errorThresholdPercentage: this.settings.errorThresholdPercentage,
       volumeThreshold: this.settings.volumeThreshold,
       rollingCountTimeout: this.settings.rollingCountTimeoutMs,
+      // Only counts are needed to decide; latency percentiles and snapshots cost on every call.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
       errorFilter: (err: unknown) => !(err instanceof UpstreamError) || err.failure === 'aborted',
     });
     breaker.on('open', () => this.onStateChange(upstream, 'open'));
