@@ -70,8 +70,8 @@ const storage = (size: string) =>
 
 const autoscaling = obj({
   enabled: bool().default(false).describe('Create an autoscaling/v2 HPA; spec.replicas is then left to it.'),
-  minReplicas: int({ minimum: 1, maximum: 100 }).default(2),
-  maxReplicas: int({ minimum: 1, maximum: 100 }).default(5),
+  minReplicas: int({ minimum: 1, maximum: 100 }).default(2).describe('HPA minimum replicas.'),
+  maxReplicas: int({ minimum: 1, maximum: 100 }).default(5).describe('HPA maximum replicas.'),
   targetCPUUtilization: int({ minimum: 1, maximum: 100 })
     .default(70)
     .describe('Average CPU utilisation (percent of requests).'),
@@ -89,8 +89,8 @@ const serviceSpec = obj({
   resources: resources('100m', '128Mi', '512Mi'),
   autoscaling,
   env: extraEnv.describe('Extra environment variables for this target only.'),
-  nodeSelector: dict(LABEL_VALUE, { maxProperties: 16 }),
-  tolerations,
+  nodeSelector: dict(LABEL_VALUE, { maxProperties: 16 }).describe('Node labels the pods must match.'),
+  tolerations: tolerations.describe('Tolerations of the pods (core/v1 Toleration fields).'),
 }).default({});
 
 const services = obj(
@@ -130,17 +130,20 @@ const database = obj({
   .validate(externalNeedsSecret('database'), modeImmutable('database'));
 
 const redis = obj({
-  mode: oneOf(['managed', 'external'] as const).default('managed'),
+  mode: oneOf(['managed', 'external'] as const)
+    .default('managed')
+    .describe('managed: a Redis in the stack (generated password); external: REDIS_URL from secretRef.'),
   secretRef: secretRef('url').describe('external mode: the Secret key holding the full REDIS_URL.'),
-  image: str({ maxLength: 512 }).default('redis:7.4-alpine'),
+  image: str({ maxLength: 512 }).default('redis:7.4-alpine').describe('managed mode: the Redis image.'),
   persistence: obj({
     enabled: bool().default(false).describe('Keep Redis data on a PVC (append-only file).'),
-    size: quantity().default('1Gi'),
-    className: str({ maxLength: 253 }).validate({
-      rule: 'self == oldSelf',
-      message: 'className is immutable',
-    }),
-  }).default({}),
+    size: quantity().default('1Gi').describe('PersistentVolumeClaim size.'),
+    className: str({ maxLength: 253 })
+      .describe('StorageClass name (empty: the cluster default). Immutable.')
+      .validate({ rule: 'self == oldSelf', message: 'className is immutable' }),
+  })
+    .default({})
+    .describe('Redis persistence (a StatefulSet with a PVC instead of a Deployment).'),
   resources: resources('50m', '64Mi', '256Mi'),
 })
   .default({})
@@ -166,8 +169,12 @@ const gpu = obj({
 
 const ollama = obj({
   enabled: bool().default(true).describe('Run Ollama in the stack.'),
-  replicas: int({ minimum: 0, maximum: 16 }).default(1),
-  image: str({ maxLength: 512 }).default('ollama/ollama:0.12.3'),
+  replicas: int({ minimum: 0, maximum: 16 })
+    .default(1)
+    .describe('Ollama replicas, each with its own model cache volume.'),
+  image: str({ maxLength: 512 })
+    .default('ollama/ollama:0.12.3')
+    .describe('The Ollama image (also runs the model puller).'),
   models: list(str({ maxLength: 256 }), { maxItems: 16, listType: 'set' })
     .default([])
     .describe('Models pulled (idempotently) into every replica.'),
@@ -180,22 +187,24 @@ const ollama = obj({
 }).default({});
 
 const ai = obj({
-  defaultModel: str({ maxLength: 256 }).default('llama3.2:1b'),
-  embeddingModel: str({ maxLength: 256 }).default('nomic-embed-text'),
+  defaultModel: str({ maxLength: 256 }).default('llama3.2:1b').describe('ELWOSA_DEFAULT_MODEL.'),
+  embeddingModel: str({ maxLength: 256 }).default('nomic-embed-text').describe('ELWOSA_EMBEDDING_MODEL.'),
   openai: obj({
     secretRef: secretRef('api-key').describe('OPENAI_API_KEY.'),
     baseURL: str({ maxLength: 2048 }).describe('OPENAI_BASE_URL.'),
-  }),
-  ollama,
+  }).describe('OpenAI (or a compatible API) for ai-bridge.'),
+  ollama: ollama.describe('Local models through Ollama.'),
 }).default({});
 
 const ingress = obj({
-  enabled: bool().default(false),
-  className: str({ maxLength: 253 }),
+  enabled: bool().default(false).describe('Create an Ingress for the gateway.'),
+  className: str({ maxLength: 253 }).describe('ingressClassName.'),
   host: str({ maxLength: 253, pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
-  annotations: dict(str({ maxLength: 4096 }), { maxProperties: 32 }),
+  annotations: dict(str({ maxLength: 4096 }), { maxProperties: 32 }).describe(
+    'Annotations of the Ingress (e.g. cert-manager).',
+  ),
   tls: obj({
-    enabled: bool().default(false),
+    enabled: bool().default(false).describe('Terminate TLS for the host.'),
     secretName: str(DNS_NAME).describe('TLS Secret (default: <stack>-tls).'),
   }).default({}),
 })
@@ -212,45 +221,61 @@ const monitoring = obj({
     labels: dict(LABEL_VALUE, { maxProperties: 16 })
       .default(RELEASE)
       .describe('Labels the Prometheus serviceMonitorSelector matches (kube-prometheus-stack: release).'),
-    interval: str({ maxLength: 16, pattern: '^[0-9]+(ms|s|m|h)$' }).default('30s'),
+    interval: str({ maxLength: 16, pattern: '^[0-9]+(ms|s|m|h)$' })
+      .default('30s')
+      .describe('Scrape interval.'),
   }).default({}),
   prometheusRules: obj({
-    enabled: autoBool().default('auto'),
-    labels: dict(LABEL_VALUE, { maxProperties: 16 }).default(RELEASE),
-    runbookBaseURL: str({ maxLength: 2048 }).default(
-      'https://github.com/elwosa/elwosa/blob/main/docs/runbooks',
-    ),
+    enabled: autoBool().default('auto').describe('auto: only when the monitoring.coreos.com CRDs exist.'),
+    labels: dict(LABEL_VALUE, { maxProperties: 16 })
+      .default(RELEASE)
+      .describe('Labels the Prometheus ruleSelector matches.'),
+    runbookBaseURL: str({ maxLength: 2048 })
+      .default('https://github.com/elwosa/elwosa/blob/main/docs/runbooks')
+      .describe('Alerts link to <runbookBaseURL>/<Alert>.md.'),
   }).default({}),
   grafanaDashboards: obj({
-    enabled: bool().default(false),
+    enabled: bool().default(false).describe('Create one ConfigMap per dashboards/*.json file.'),
     namespace: str({ maxLength: 63 }).describe(
       'Namespace the Grafana sidecar watches (default: the stack namespace).',
     ),
-    labels: dict(LABEL_VALUE, { maxProperties: 16 }).default({ grafana_dashboard: '1' }),
-    folder: str({ maxLength: 253 }).default('ELWOSA'),
+    labels: dict(LABEL_VALUE, { maxProperties: 16 })
+      .default({ grafana_dashboard: '1' })
+      .describe('Labels the Grafana sidecar selects.'),
+    folder: str({ maxLength: 253 }).default('ELWOSA').describe('grafana_folder annotation.'),
   }).default({}),
 }).default({});
 
 const auth = obj({
-  accessTokenTTLSeconds: int({ minimum: 60, maximum: 86400 }).default(900),
-  refreshTokenTTLSeconds: int({ minimum: 300, maximum: 7776000 }).default(604800),
-  rateLimitPerMinute: int({ minimum: 1, maximum: 100000 }).default(120),
+  accessTokenTTLSeconds: int({ minimum: 60, maximum: 86400 })
+    .default(900)
+    .describe('ELWOSA_ACCESS_TOKEN_TTL.'),
+  refreshTokenTTLSeconds: int({ minimum: 300, maximum: 7776000 })
+    .default(604800)
+    .describe('ELWOSA_REFRESH_TOKEN_TTL.'),
+  rateLimitPerMinute: int({ minimum: 1, maximum: 100000 })
+    .default(120)
+    .describe('ELWOSA_RATE_LIMIT_PER_MINUTE (gateway).'),
 }).default({});
 
 const config = obj({
-  adminEmail: str({ maxLength: 254 }),
-  corsOrigins: list(str({ maxLength: 2048 }), { maxItems: 16 }),
+  adminEmail: str({ maxLength: 254 }).describe('ELWOSA_ADMIN_EMAIL: this user becomes admin.'),
+  corsOrigins: list(str({ maxLength: 2048 }), { maxItems: 16 }).describe('ELWOSA_CORS_ORIGINS (gateway).'),
   smtp: obj({ secretRef: secretRef('url').describe('SMTP_URL.') }),
-  logLevel: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const).default('info'),
+  logLevel: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const)
+    .default('info')
+    .describe('LOG_LEVEL.'),
   otelEndpoint: str({ maxLength: 2048 }).describe('OTEL_EXPORTER_OTLP_ENDPOINT.'),
   env: extraEnv.describe('Extra environment variables for every target.'),
 }).default({});
 
 const image = obj({
-  repository: str({ maxLength: 512 }).default('ghcr.io/elwosa/elwosa'),
+  repository: str({ maxLength: 512 })
+    .default('ghcr.io/elwosa/elwosa')
+    .describe('The platform image (all targets).'),
   tag: str({ maxLength: 128 }).describe("Platform version (default: the operator's version)."),
   pullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'] as const).default('IfNotPresent'),
-  pullSecrets: list(str(DNS_NAME), { maxItems: 8 }),
+  pullSecrets: list(str(DNS_NAME), { maxItems: 8 }).describe('imagePullSecrets names.'),
 }).default({});
 
 export const stackSpecSchema = obj({
@@ -296,25 +321,33 @@ export const conditionSchema = obj({
 });
 export type Condition = TypeOf<typeof conditionSchema>;
 
-export const PHASES = ['Pending', 'Progressing', 'Ready', 'Degraded', 'Deleting'] as const;
+export const PHASES = ['Pending', 'Progressing', 'Ready', 'Degraded'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const componentStatus = obj({
-  ready: bool().required(),
-  replicas: int({ minimum: 0 }),
-  readyReplicas: int({ minimum: 0 }),
-  image: str({ maxLength: 512 }),
-  message: str({ maxLength: 1024 }),
+  ready: bool().required().describe('The component is ready.'),
+  replicas: int({ minimum: 0 }).describe('Desired replicas (or instances).'),
+  readyReplicas: int({ minimum: 0 }).describe('Ready replicas.'),
+  image: str({ maxLength: 512 }).describe('Image of the main container.'),
+  message: str({ maxLength: 1024 }).describe('Human-readable state.'),
 });
 export type ComponentStatus = TypeOf<typeof componentStatus>;
 
 export const stackStatusSchema = obj({
-  observedGeneration: int({ minimum: 0 }),
-  phase: oneOf(PHASES),
+  observedGeneration: int({ minimum: 0 }).describe('The metadata.generation this status was computed from.'),
+  phase: oneOf(PHASES).describe(
+    'Summary: Pending (nothing ready yet), Progressing, Ready, Degraded (see the Degraded condition).',
+  ),
   version: str({ maxLength: 128 }).describe('The platform version the services run (after migrations).'),
-  gatewayURL: str({ maxLength: 2048 }),
-  conditions: list(conditionSchema, { maxItems: 16, listType: 'map', mapKeys: ['type'] }),
-  components: dict(componentStatus, { maxProperties: 32 }),
+  gatewayURL: str({ maxLength: 2048 }).describe(
+    'Where users reach the stack (Ingress URL or the gateway Service).',
+  ),
+  conditions: list(conditionSchema, { maxItems: 16, listType: 'map', mapKeys: ['type'] }).describe(
+    'metav1.Condition list; see "Conditions".',
+  ),
+  components: dict(componentStatus, { maxProperties: 32 }).describe(
+    'Per component (database, cache, migrations, ollama and each target).',
+  ),
 });
 
 export type StackSpec = TypeOf<typeof stackSpecSchema>;

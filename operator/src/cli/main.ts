@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderCrdYaml } from '../api/crd.js';
+import { updateReference } from '../api/reference.js';
 import { loadDashboards } from '../dashboards.js';
 import { renderManifest } from '../render.js';
 import { generateSecrets } from '../secrets.js';
@@ -11,6 +12,7 @@ import { toYamlStream } from '../yaml.js';
 const USAGE = `usage:
   elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--no-cloudnativepg] [--dashboards <dir>]
   elwosa-operator crd [-o <file>]
+  elwosa-operator docs -f docs/operator.md   (regenerates the spec and status reference tables)
   elwosa-operator run [--lease-namespace <ns>] [--lease-name elwosa-operator] [--probe-port 8080]
                       [--dashboards-dir <dir>]   (in-cluster, or KUBECONFIG / ~/.kube/config)`;
 
@@ -44,6 +46,12 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { output: { type: 'string', short: 'o' } } });
       if (values.output) writeFileSync(values.output, renderCrdYaml());
       else process.stdout.write(renderCrdYaml());
+      return 0;
+    }
+    case 'docs': {
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string', short: 'f' } } });
+      if (!values.file) throw new UsageError('docs needs -f <markdown file>');
+      writeFileSync(values.file, updateReference(readFileSync(values.file, 'utf8')));
       return 0;
     }
     case 'run': {

@@ -4,6 +4,14 @@ import { type KubeConfig, type KubernetesObject, makeInformer } from '@kubernete
 import { collectionPath, type Kind } from './kinds.js';
 import type { KubeApi, KubeObjectJson } from './kube-api.js';
 
+/** Drop what the operator never reads from cached objects (like controller-runtime's transform). */
+function slim(obj: KubeObjectJson): KubeObjectJson {
+  delete obj.metadata.managedFields;
+  if (obj.metadata.annotations)
+    delete obj.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  return obj;
+}
+
 export type InformerEvent = 'add' | 'update' | 'delete';
 
 export interface InformerOptions {
@@ -46,7 +54,8 @@ export class ResilientInformer {
     );
     this.restartDelay = opts.restartBaseMs ?? 1000;
     for (const event of ['add', 'update', 'delete'] as const) {
-      this.informer.on(event, (obj) => opts.onEvent(event, obj as unknown as KubeObjectJson));
+      // The cache holds the very object passed to the callbacks: slimming it here slims the cache.
+      this.informer.on(event, (obj) => opts.onEvent(event, slim(obj as unknown as KubeObjectJson)));
     }
     this.informer.on('error', (err) => this.onError(err));
   }

@@ -15,6 +15,9 @@ import { OperatorMetrics } from './metrics.js';
 import { Reconciler, stackKey } from './reconciler.js';
 import { WorkQueue, type WorkQueueOptions } from './workqueue.js';
 
+/** Child kinds whose status the reconciler reads. */
+const STATUS_KINDS: ReadonlySet<Kind> = new Set([KINDS.deployment, KINDS.statefulSet, KINDS.job, KINDS.pod]);
+
 export interface OperatorOptions {
   identity: string;
   leaseNamespace: string;
@@ -53,8 +56,10 @@ export function defaultOptions(): OperatorOptions {
     informerRestartBaseMs: 1000,
     queue: {},
     dashboards: undefined,
-    writeQps: 20,
-    writeBurst: 30,
+    // 100 stacks × ~46 writes each must settle well within 30 s; kube-apiserver admits 200
+    // mutating requests in flight by default and API Priority and Fairness protects it.
+    writeQps: 200,
+    writeBurst: 400,
     defaultMetrics: true,
     log: (level, message, fields) => {
       const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
@@ -197,12 +202,14 @@ export class Operator {
       this.onStackEvent(event, obj),
     );
     const owned = CORE_OWNED_KINDS.map((kind) =>
-      this.informer(kind, `${LABEL.managedBy}=${MANAGED_BY}`, (_e, obj) => this.onChildEvent(obj)),
+      this.informer(kind, `${LABEL.managedBy}=${MANAGED_BY}`, (event, obj) =>
+        this.onChildEvent(kind, event, obj),
+      ),
     );
     const pods = this.informer(
       KINDS.pod,
       `${LABEL.managedBy}=${MANAGED_BY},${LABEL.component}=ollama`,
-      (_e, obj) => this.onChildEvent(obj),
+      (event, obj) => this.onChildEvent(KINDS.pod, event, obj),
     );
     // Child caches first, so the first reconciles see existing objects; then the stacks.
     await Promise.all([...owned, pods].map((i) => i.start()));
@@ -263,7 +270,13 @@ export class Operator {
     if (changed) this.queue?.add(key);
   }
 
-  private onChildEvent(obj: KubeObjectJson): void {
+  /**
+   * A child changed: re-check its stack when the change can matter. Workloads, Jobs and Pods
+   * report readiness; for the other kinds only a deletion does (adds and updates of those are
+   * the operator's own writes, whose intent it already knows).
+   */
+  private onChildEvent(kind: Kind, event: InformerEvent, obj: KubeObjectJson): void {
+    if (event !== 'delete' && !STATUS_KINDS.has(kind)) return;
     const name = obj.metadata.labels?.[LABEL.stack];
     const namespace = obj.metadata.labels?.[LABEL.stackNamespace];
     if (name && namespace) this.queue?.add(stackKey(namespace, name));

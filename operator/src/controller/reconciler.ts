@@ -8,6 +8,7 @@ import {
   type Capabilities,
   type Dashboard,
   type DesiredObject,
+  type GeneratedSecrets,
   type StackContext,
   stackContext,
 } from '../specs/context.js';
@@ -59,6 +60,9 @@ export interface ReconcilerDeps {
 }
 
 export class Reconciler {
+  /** Material for the create-once Secrets, generated once per stack while this process runs. */
+  private readonly material = new Map<string, GeneratedSecrets>();
+
   constructor(private readonly deps: ReconcilerDeps) {}
 
   async reconcile(key: string): Promise<WorkResult> {
@@ -68,6 +72,7 @@ export class Reconciler {
       (await this.deps.api.find(KINDS.stack, namespace, name));
     if (!raw) {
       this.deps.metrics.forgetStack(namespace, name);
+      this.material.delete(key);
       return {};
     }
     const stack = withDefaults(raw, namespace);

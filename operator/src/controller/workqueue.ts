@@ -1,6 +1,7 @@
 // A keyed, de-duplicating work queue: a key is queued at most once, never processed by two
-// workers at once (a key added while processing is re-queued when done), failures back off
-// per key exponentially, and a global token bucket limits how fast keys are handed out.
+// workers at once (a key added while processing is re-queued when done), and failed keys are
+// re-queued after max(per-key exponential backoff, global token bucket) — client-go's default
+// controller rate limiter: the bucket limits retries overall, plain adds are not delayed.
 import { ItemBackoff, TokenBucket } from './rate-limit.js';
 
 export interface WorkResult {
@@ -113,13 +114,12 @@ export class WorkQueue {
 
   private async process(key: string): Promise<void> {
     try {
-      await this.bucket.take();
       const result = await this.worker(key);
       this.backoff.forget(key);
       if (result.requeueAfterMs !== undefined && this.running) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {
       this.onError(key, err);
-      if (this.running) this.addAfter(key, this.backoff.next(key));
+      if (this.running) this.addAfter(key, Math.max(this.backoff.next(key), this.bucket.reserve()));
     } finally {
       this.processing.delete(key);
       this.active--;
