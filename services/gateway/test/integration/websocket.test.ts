@@ -19,7 +19,8 @@ interface Client {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-const HEARTBEAT_MS = 150;
+// Short for the tests, long enough that a busy machine does not miss a pong.
+const HEARTBEAT_MS = 400;
 let h: Harness;
 
 beforeAll(async () => {
