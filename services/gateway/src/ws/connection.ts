@@ -1,14 +1,15 @@
 // One authenticated WebSocket connection: numbers every server message (per-connection `seq`),
 // greets with `hello`, answers client messages, keeps a heartbeat (a ping every `heartbeatMs`;
 // no pong by the next tick → terminate), re-checks on every tick that its session is still live
-// (logout or revocation → close 1008), and drops a client that falls too far behind
-// (backpressure: more than `maxBufferedBytes` unsent → close 1013).
+// (logout or revocation → close 1008), closes a client that sends too much (message budget →
+// 1008), and drops one that falls too far behind (more than `maxBufferedBytes` unsent → 1013).
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@elwosa/runtime';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { GatewayMetrics } from '../metrics.js';
 import type { HubConnection } from './hub.js';
+import { createMessageBudget, type MessageBudget, type MessageBudgetOptions } from './message-budget.js';
 import {
   CLOSE_CODES,
   type Envelope,
@@ -21,6 +22,7 @@ import {
 export interface ConnectionOptions {
   heartbeatMs: number;
   maxBufferedBytes: number;
+  messageBudget: MessageBudgetOptions;
   metrics: GatewayMetrics;
   logger: Logger;
   /** Resolves false once the session is revoked; a rejection (cannot tell) keeps the connection. */
@@ -36,6 +38,7 @@ export class GatewayConnection implements HubConnection {
   private checkingSession = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly logger: Logger;
+  private readonly withinBudget: MessageBudget;
 
   constructor(
     private readonly socket: WebSocket,
@@ -43,6 +46,7 @@ export class GatewayConnection implements HubConnection {
     private readonly options: ConnectionOptions,
   ) {
     this.userId = identity.userId;
+    this.withinBudget = createMessageBudget(options.messageBudget);
     this.logger = options.logger.child({ connectionId: this.id, userId: this.userId });
     socket.on('pong', () => {
       this.alive = true;
@@ -117,6 +121,10 @@ export class GatewayConnection implements HubConnection {
 
   private receive(data: RawData, isBinary: boolean): void {
     this.options.metrics.wsMessages.inc({ direction: 'in' });
+    if (!this.withinBudget()) {
+      this.close(CLOSE_CODES.policyViolation, 'too many messages');
+      return;
+    }
     if (isBinary) {
       this.close(CLOSE_CODES.unsupportedData, 'binary messages are not supported');
       return;

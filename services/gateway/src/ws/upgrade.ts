@@ -21,6 +21,7 @@ import type { RateLimitStep } from '../ratelimit/rate-limit-step.js';
 import { normalizePath, splitTarget } from '../routing/normalize-path.js';
 import { GatewayConnection } from './connection.js';
 import type { ConnectionRegistry } from './hub.js';
+import { DEFAULT_MESSAGE_BUDGET, type MessageBudgetOptions } from './message-budget.js';
 import { CLOSE_CODES, MAX_PAYLOAD_BYTES, WS_PATH, WS_SUBPROTOCOL } from './protocol.js';
 import { redactTarget, upgradeAuthorization } from './token.js';
 
@@ -38,6 +39,7 @@ export interface UpgradeOptions {
   isDraining: () => boolean;
   maxPayloadBytes?: number;
   maxBufferedBytes?: number;
+  messageBudget?: MessageBudgetOptions;
 }
 
 export interface UpgradeHandler {
@@ -121,6 +123,7 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
       const connection = new GatewayConnection(ws, identity, {
         heartbeatMs: options.heartbeatMs,
         maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+        messageBudget: options.messageBudget ?? DEFAULT_MESSAGE_BUDGET,
         metrics,
         logger,
         isSessionLive: () =>

@@ -192,6 +192,19 @@ describe('protocol', () => {
   });
 });
 
+describe('message budget', () => {
+  it('closes a client that floods the gateway with messages (1008)', async () => {
+    const { token } = await h.login();
+    const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
+    await client.next();
+    for (let i = 0; i < 100; i++) client.ws.send('{"type":"ping"}');
+    const { code, reason } = await client.closed;
+    expect(code).toBe(1008);
+    expect(reason).toBe('too many messages');
+    expect(client.messages.filter((m) => m.type === 'pong').length).toBeLessThanOrEqual(41);
+  });
+});
+
 describe('backpressure', () => {
   it('closes a client that stops reading with 1013 instead of buffering without bound', async () => {
     const { token, userId } = await h.login();
