@@ -32,7 +32,6 @@ export class ResilientInformer {
   private stopped = false;
   /** The cache is filled from a completed list (false while restarting after an error). */
   synced = false;
-  restarts = 0;
   private errors = 0;
 
   constructor(
@@ -58,10 +57,6 @@ export class ResilientInformer {
       this.informer.on(event, (obj) => opts.onEvent(event, slim(obj as unknown as KubeObjectJson)));
     }
     this.informer.on('error', (err) => this.onError(err));
-  }
-
-  get kind(): Kind {
-    return this.opts.kind;
   }
 
   async start(): Promise<void> {
@@ -102,7 +97,6 @@ export class ResilientInformer {
     this.restartDelay = Math.min(this.opts.restartMaxMs ?? 30_000, this.restartDelay * 2);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      this.restarts++;
       if (!this.stopped) void this.start();
     }, delay);
     this.restartTimer.unref();

@@ -51,6 +51,9 @@ export type WriteCounter = (method: string, kind: string) => void;
 export class KubeApi {
   private readonly server: string;
   private readonly writes: TokenBucket;
+  private readonly onWrite: WriteCounter;
+  /** Fencing: writes are refused while this returns false (e.g. leadership lost). */
+  private readonly writeGuard: () => boolean;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -63,10 +66,6 @@ export class KubeApi {
     this.onWrite = opts.onWrite ?? (() => {});
     this.writeGuard = opts.writeGuard ?? (() => true);
   }
-
-  private readonly onWrite: WriteCounter;
-  /** Fencing: writes are refused while this returns false (e.g. leadership lost). */
-  private readonly writeGuard: () => boolean;
 
   async request<T>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',

@@ -43,10 +43,6 @@ export class ItemBackoff<K> {
     return Math.min(this.maxMs, this.baseMs * 2 ** n);
   }
 
-  failuresOf(item: K): number {
-    return this.failures.get(item) ?? 0;
-  }
-
   forget(item: K): void {
     this.failures.delete(item);
   }

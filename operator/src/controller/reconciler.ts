@@ -17,7 +17,7 @@ import { desiredObjects, objectKey } from '../specs/desired.js';
 import { hashOf, stableJson } from '../specs/hash.js';
 import { gatewayUrl } from '../specs/ingress.js';
 import { FINALIZER, LABEL } from '../specs/meta.js';
-import { migrationsJobName } from '../specs/migrations.js';
+import { MIGRATIONS_COMPONENT, migrationsJobName } from '../specs/migrations.js';
 import {
   dashboardNamespace,
   monitoringCrdsMissing,
@@ -30,7 +30,7 @@ import { normaliseTime } from './conditions.js';
 import type { EventRecorder } from './events.js';
 import { transitionEvents } from './events.js';
 import type { ResilientInformer } from './informer.js';
-import { KINDS, type Kind, kindKey, kindOf, OWNED_KINDS } from './kinds.js';
+import { KINDS, type Kind, kindOf, OWNED_KINDS } from './kinds.js';
 import { isStatus, type KubeApi, type KubeObjectJson } from './kube-api.js';
 import type { OperatorMetrics } from './metrics.js';
 import {
@@ -132,7 +132,7 @@ export class Reconciler {
         migrations = jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
       }
       if (migrations.state === 'succeeded') await applyStage('services');
-      await this.prune(stack, desired, capabilities);
+      await this.prune(stack, desired, capabilities, migrations.state === 'succeeded');
     } catch (err) {
       applyError = err instanceof Error ? err.message : String(err);
     }
@@ -177,29 +177,31 @@ export class Reconciler {
     return cache ? cache.get(namespace, name) : this.deps.api.find(kind, namespace, name);
   }
 
-  /** Apply one object unless the live one already carries the same intent hash. Returns whether it wrote. */
-  private async applyObject(d: DesiredObject): Promise<boolean> {
+  /**
+   * Apply one object unless the live one already carries the same intent hash; create-once
+   * objects are only created when absent (409: someone else was first, fine).
+   */
+  private async applyObject(d: DesiredObject): Promise<void> {
     const { object } = d;
     const kind = kindOf(object);
     const namespace = object.metadata.namespace as string;
     const live = await this.live(kind, namespace, object.metadata.name);
     if (d.createOnly) {
-      if (live) return false;
+      if (live) return;
       try {
         await this.deps.api.create(object as KubeObjectJson);
       } catch (err) {
         if (!isStatus(err, 409)) throw err;
       }
-      return true;
+      return;
     }
     const hash = hashOf(object);
-    if (live?.metadata.annotations?.[APPLIED_HASH] === hash) return false;
+    if (live?.metadata.annotations?.[APPLIED_HASH] === hash) return;
     const intent = {
       ...object,
       metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH]: hash } },
     };
     await this.deps.api.apply(intent as KubeObjectJson);
-    return true;
   }
 
   private async recreateOrphaning(d: DesiredObject): Promise<void> {
@@ -217,10 +219,13 @@ export class Reconciler {
     stack: ElwosaStack,
     desired: readonly DesiredObject[],
     capabilities: Capabilities,
+    migrated: boolean,
   ): Promise<void> {
     const wanted = new Set(desired.map((d) => objectKey(d.object)));
     for (const obj of await this.stackObjects(stack, capabilities)) {
       if (wanted.has(objectKey(obj))) continue;
+      // The previous version's migrations Job stays (logs, history) until the new one succeeded.
+      if (!migrated && obj.metadata.labels?.[LABEL.component] === MIGRATIONS_COMPONENT) continue;
       const sameNamespace = obj.metadata.namespace === stack.metadata.namespace;
       const owned = (obj.metadata.ownerReferences ?? []).some((r) => r.uid === stack.metadata.uid);
       if (sameNamespace && !owned) continue; // e.g. the retained database Secret
@@ -277,11 +282,7 @@ export class Reconciler {
 
   /** A hash of the data of every Secret the pods reference, so a rotated Secret rolls them. */
   private async secretsHash(stack: ElwosaStack): Promise<string> {
-    const ctx = {
-      name: stack.metadata.name,
-      namespace: stack.metadata.namespace,
-      spec: stack.spec,
-    } as StackContext;
+    const ctx = { name: stack.metadata.name, spec: stack.spec };
     const refs = [
       databaseUrlRef(ctx).name,
       redisUrlRef(ctx).name,
@@ -294,7 +295,7 @@ export class Reconciler {
       const secret = await this.live(KINDS.secret, stack.metadata.namespace, name);
       data[name] = secret ? hashOf(secret.data ?? {}) : null;
     }
-    return hashOf(stableJson(data));
+    return hashOf(data);
   }
 
   private async databaseReadiness(ctx: StackContext): Promise<Readiness> {
@@ -409,4 +410,3 @@ function normaliseStatus(status: StackStatus | undefined): unknown {
 }
 
 export const stackKey = (namespace: string, name: string) => `${namespace}/${name}`;
-export const ownedKindKey = kindKey;

@@ -134,11 +134,13 @@ export function computeStatus(o: Observation): StackStatus {
     monitoring,
   ];
   const conditions: Condition[] = mergeConditions(o.previous?.conditions, inputs, o.generation, o.now);
+  // Pending: the platform has never run yet and its data stores are still coming up.
+  const neverRan = o.previous?.version === undefined;
   const phase: Phase = !blocker
     ? 'Ready'
     : degradedCause
       ? 'Degraded'
-      : o.previous?.phase === undefined && !o.database.ready
+      : neverRan && (!o.database.ready || !o.cache.ready)
         ? 'Pending'
         : 'Progressing';
 

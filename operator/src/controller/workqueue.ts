@@ -52,10 +52,6 @@ export class WorkQueue {
     return this.queue.length;
   }
 
-  get busy(): number {
-    return this.active;
-  }
-
   start(): void {
     this.running = true;
     this.pump();

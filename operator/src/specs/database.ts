@@ -14,7 +14,7 @@ const DB_NAME = 'elwosa';
 const DB_USER = 'elwosa';
 
 /** Where DATABASE_URL comes from. */
-export function databaseUrlRef(ctx: StackContext): SecretKeyRef {
+export function databaseUrlRef(ctx: Pick<StackContext, 'name' | 'spec'>): SecretKeyRef {
   const db = ctx.spec.database;
   if (db.mode === 'external' && db.secretRef) return db.secretRef;
   if (db.mode === 'cloudnativepg') return { name: names.cnpgAppSecret(ctx.name), key: 'uri' };

@@ -17,7 +17,7 @@ import { containerSecurityContext, podSecurityContext } from './security.js';
 export const REDIS_PORT = 6379;
 export const REDIS_UID = 999;
 
-export function redisUrlRef(ctx: StackContext): SecretKeyRef {
+export function redisUrlRef(ctx: Pick<StackContext, 'name' | 'spec'>): SecretKeyRef {
   const redis = ctx.spec.redis;
   if (redis.mode === 'external' && redis.secretRef) return redis.secretRef;
   return { name: names.redis(ctx.name), key: 'url' };

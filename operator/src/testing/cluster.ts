@@ -34,27 +34,39 @@ export function installCrd(store: ObjectStore, crd: KubeRecord): void {
   store.create(type, undefined, crd, { manager: 'test' });
 }
 
-/** The CRDs of the prometheus-operator kinds the operator uses (names and versions only). */
-export function monitoringCrds(): KubeRecord[] {
-  const crd = (kind: string, plural: string) => ({
+/** A minimal CRD (names and a served version, schema-less) for a third-party kind. */
+export function simpleCrd(group: string, version: string, kind: string, plural: string): KubeRecord {
+  return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.monitoring.coreos.com` },
+    metadata: { name: `${plural}.${group}` },
     spec: {
-      group: 'monitoring.coreos.com',
+      group,
       scope: 'Namespaced',
       names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
       versions: [
         {
-          name: 'v1',
+          name: version,
           served: true,
           storage: true,
+          subresources: { status: {} },
           schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
         },
       ],
     },
-  });
-  return [crd('ServiceMonitor', 'servicemonitors'), crd('PrometheusRule', 'prometheusrules')];
+  };
+}
+
+/** The prometheus-operator CRDs the operator uses. */
+export function monitoringCrds(): KubeRecord[] {
+  return [
+    simpleCrd('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors'),
+    simpleCrd('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules'),
+  ];
+}
+
+export function cloudNativePgCrd(): KubeRecord {
+  return simpleCrd('postgresql.cnpg.io', 'v1', 'Cluster', 'clusters');
 }
 
 export function createStack(

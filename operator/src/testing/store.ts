@@ -104,10 +104,6 @@ export class ObjectStore {
     return this.types.get(`${group ? `${group}/` : ''}${version}/${plural}`);
   }
 
-  typeOfKind(apiVersion: string, kind: string): ResourceType | undefined {
-    return this.resourceTypes().find((t) => groupVersion(t) === apiVersion && t.kind === kind);
-  }
-
   subscribe(listener: (e: StoreEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

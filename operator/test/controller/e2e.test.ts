@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Operator } from '../../src/controller/operator.js';
 import type { TestApiServer } from '../../src/testing/api-server.js';
 import {
+  cloudNativePgCrd,
   conditionOf,
   createStack,
   installCrd,
@@ -120,6 +121,13 @@ describe('operator end to end', () => {
     createStack(server.store, KIND_YAML);
     await waitForCondition(server, 'dev', 'Ready', 'True');
     await settle(op);
+
+    // Ready and settled: the operator's own status writes do not trigger further reconciles.
+    const reconciles = async () =>
+      (await op.metrics.reconciles.get()).values.reduce((n, v) => n + v.value, 0);
+    const settled = await reconciles();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await reconciles()).toBe(settled);
 
     const beforeResync = server.requests.length;
     op.resyncNow();
@@ -273,6 +281,80 @@ describe('operator end to end', () => {
       status: 'True',
       reason: 'MonitoringConfigured',
     });
+  });
+
+  it('upgrades the platform only after the new version migrated', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    const image = () =>
+      (
+        server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-chat') as {
+          spec: { template: { spec: { containers: { image: string }[] } } };
+        }
+      ).spec.template.spec.containers[0]?.image;
+    expect(image()).toBe('ghcr.io/elwosa/elwosa:0.1.0');
+
+    server.simulation.options.failJobs = true;
+    patchStack('dev', { spec: { image: { tag: '0.2.0' } } });
+    await waitFor(
+      () => conditionOf(stackOf(server, 'dev'), 'Degraded')?.reason === 'MigrationsFailed',
+      10_000,
+      'MigrationsFailed',
+    );
+    const jobs = names('jobs', 'batch');
+    expect(jobs).toHaveLength(2);
+    expect(image()).toBe('ghcr.io/elwosa/elwosa:0.1.0');
+    expect((stackOf(server, 'dev')?.status as { version: string }).version).toBe('0.1.0');
+
+    // The fix: let migrations pass and delete the failed Job; the operator creates it again.
+    server.simulation.options.failJobs = false;
+    const failed = jobs.find(
+      (j) =>
+        server.store.get(type('batch', 'v1', 'jobs'), 'default', j).status !== undefined &&
+        JSON.stringify(server.store.get(type('batch', 'v1', 'jobs'), 'default', j).status).includes('Failed'),
+    );
+    server.store.delete(type('batch', 'v1', 'jobs'), 'default', failed!);
+    await waitFor(() => image() === 'ghcr.io/elwosa/elwosa:0.2.0', 10_000, 'services on 0.2.0');
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    expect((stackOf(server, 'dev')?.status as { version: string }).version).toBe('0.2.0');
+    await waitFor(() => names('jobs', 'batch').length === 1, 10_000, 'the old migrations Job pruned');
+  });
+
+  it('uses a CloudNativePG Cluster when selected and installed', async () => {
+    const kc = await setup();
+    installCrd(server.store, cloudNativePgCrd());
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML, (s) => {
+      (s.spec as KubeRecord).database = { mode: 'cloudnativepg', instances: 2 };
+    });
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    expect(names('clusters', 'postgresql.cnpg.io')).toEqual(['dev-pg']);
+    expect(names('statefulsets', 'apps')).toEqual(['dev-ollama']);
+    expect(conditionOf(stackOf(server, 'dev'), 'DatabaseReady')).toMatchObject({
+      status: 'True',
+      reason: 'ClusterReady',
+    });
+  });
+
+  it('reports a missing CloudNativePG CRD without deploying services', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML, (s) => {
+      (s.spec as KubeRecord).database = { mode: 'cloudnativepg' };
+    });
+    await waitFor(
+      () => conditionOf(stackOf(server, 'dev'), 'DatabaseReady')?.reason === 'CloudNativePGNotInstalled',
+      10_000,
+      'CloudNativePGNotInstalled',
+    );
+    expect(conditionOf(stackOf(server, 'dev'), 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'WaitingForDatabase',
+    });
+    expect((stackOf(server, 'dev')?.status as { phase: string }).phase).toBe('Pending');
+    expect(names('jobs', 'batch')).toEqual([]);
   });
 
   it('lets a second instance idle while the first holds the Lease, and take over when it stops', async () => {
