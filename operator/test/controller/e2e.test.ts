@@ -13,7 +13,14 @@ import {
 } from '../../src/testing/cluster.js';
 import type { KubeRecord } from '../../src/testing/fields.js';
 import { readRepoFile } from '../support/fixtures.js';
-import { reconcileWrites, settle, stackOf, startOperator, waitForCondition } from '../support/operator.js';
+import {
+  reconcileWrites,
+  settle,
+  stackOf,
+  startOperator,
+  statusOf,
+  waitForCondition,
+} from '../support/operator.js';
 
 const KIND_YAML = readRepoFile('examples', 'kind.yaml');
 
@@ -306,7 +313,7 @@ describe('operator end to end', () => {
     const jobs = names('jobs', 'batch');
     expect(jobs).toHaveLength(2);
     expect(image()).toBe('ghcr.io/elwosa/elwosa:0.1.0');
-    expect((stackOf(server, 'dev')?.status as { version: string }).version).toBe('0.1.0');
+    expect(statusOf(server, 'dev').version).toBe('0.1.0');
 
     // The fix: let migrations pass and delete the failed Job; the operator creates it again.
     server.simulation.options.failJobs = false;
@@ -318,7 +325,7 @@ describe('operator end to end', () => {
     server.store.delete(type('batch', 'v1', 'jobs'), 'default', failed!);
     await waitFor(() => image() === 'ghcr.io/elwosa/elwosa:0.2.0', 10_000, 'services on 0.2.0');
     await waitForCondition(server, 'dev', 'Ready', 'True');
-    expect((stackOf(server, 'dev')?.status as { version: string }).version).toBe('0.2.0');
+    expect(statusOf(server, 'dev').version).toBe('0.2.0');
     await waitFor(() => names('jobs', 'batch').length === 1, 10_000, 'the old migrations Job pruned');
   });
 
@@ -353,7 +360,7 @@ describe('operator end to end', () => {
       status: 'False',
       reason: 'WaitingForDatabase',
     });
-    expect((stackOf(server, 'dev')?.status as { phase: string }).phase).toBe('Pending');
+    expect(statusOf(server, 'dev').phase).toBe('Pending');
     expect(names('jobs', 'batch')).toEqual([]);
   });
 

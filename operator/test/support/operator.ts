@@ -62,3 +62,12 @@ export async function settle(op: Operator, ms = 300): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
   await op.idle();
 }
+
+/** The status of a stack (empty when it has none yet). */
+export function statusOf(
+  server: TestApiServer,
+  name: string,
+  namespace = 'default',
+): { version?: string; phase?: string } {
+  return (stackOf(server, name, namespace)?.status ?? {}) as { version?: string; phase?: string };
+}
