@@ -1,8 +1,8 @@
-// Security events on the durable event stream (`auth.security`), consumed by notifications
-// (new login, MFA changed, refresh-token reuse, password changed).
-import type { CacheBus, Logger } from '@elwosa/runtime';
+// Security events on the durable `auth.security` stream, consumed by notifications (new login,
+// MFA changed, refresh-token reuse, password changed).
+import { type CacheBus, emitDomainEvent, type Logger } from '@elwosa/runtime';
 
-export const SECURITY_EVENT_STREAM = 'events:auth.security';
+export const SECURITY_EVENT_FAMILY = 'auth.security';
 
 export type SecurityEventType =
   | 'login.new'
@@ -19,11 +19,7 @@ export function createSecurityEvents(cache: CacheBus, logger: Logger): SecurityE
   return {
     async emit(type, userId, data = {}) {
       try {
-        await cache.append(
-          SECURITY_EVENT_STREAM,
-          { type, userId, data: JSON.stringify(data), at: new Date().toISOString() },
-          { maxLen: 100_000 },
-        );
+        await emitDomainEvent(cache, SECURITY_EVENT_FAMILY, { type, userId, data });
       } catch (err) {
         // The audit log already holds the event; notification delivery is best effort.
         logger.warn({ err: String(err), type }, 'security event not published');
