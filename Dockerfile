@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 COPY services/runtime/package.json services/runtime/
 COPY services/auth/package.json services/auth/
 COPY services/gateway/package.json services/gateway/
+COPY services/tasks/package.json services/tasks/
+COPY services/notifications/package.json services/notifications/
 COPY services/cli/package.json services/cli/
 COPY operator/package.json operator/
 RUN npm ci --no-audit --no-fund

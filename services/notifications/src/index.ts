@@ -1,0 +1,2 @@
+// @elwosa/notifications (issue 4).
+export {};

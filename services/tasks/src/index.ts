@@ -1,0 +1,2 @@
+// @elwosa/tasks (issue 4).
+export {};
