@@ -19,21 +19,44 @@ export interface DedicatedConnection {
 
 const isPool = (c: pg.Pool | pg.ClientBase): c is pg.Pool => 'idleCount' in c && 'totalCount' in c;
 
+/**
+ * A client from a busy pool: keeps asking while the pool's own wait times out, up to `waitMillis`
+ * (the embedded database's one connection is held by other services' runners at start).
+ */
+async function checkOut(pool: pg.Pool, waitMillis: number): Promise<pg.PoolClient> {
+  const deadline = Date.now() + waitMillis;
+  for (;;) {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      const poolTimeout = /timeout exceeded when trying to connect/i.test((err as Error).message);
+      if (!poolTimeout || Date.now() >= deadline) throw err;
+    }
+  }
+}
+
+export const CONNECT_TIMEOUT_MILLIS = 10_000;
+export const POOL_WAIT_MILLIS = 60_000;
+
+/** `poolWaitMillis`: how long to keep asking a busy pool (0: the pool's own wait, once). */
 export async function dedicatedConnection(
   source: PgConnectionSource,
-  connectionTimeoutMillis = 10_000,
+  poolWaitMillis = POOL_WAIT_MILLIS,
 ): Promise<DedicatedConnection> {
   if (source.connectionString !== undefined) {
     const shared = sharedPoolFor(source.connectionString);
-    if (shared) return dedicatedConnection({ client: shared }, connectionTimeoutMillis);
-    const client = new pg.Client({ connectionString: source.connectionString, connectionTimeoutMillis });
+    if (shared) return dedicatedConnection({ client: shared }, poolWaitMillis);
+    const client = new pg.Client({
+      connectionString: source.connectionString,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MILLIS,
+    });
     // A dropped connection must reject the running query, not crash the process.
     client.on('error', () => {});
     await client.connect();
     return { client, release: () => client.end() };
   }
   if (isPool(source.client)) {
-    const client = await source.client.connect();
+    const client = await checkOut(source.client, poolWaitMillis);
     let released = false;
     const onError = (): void => {};
     client.on('error', onError);

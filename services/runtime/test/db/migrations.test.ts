@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../../../../test-support/db.js';
 import { MigrationError } from '../../src/db/migrations/errors.js';
@@ -239,6 +240,21 @@ describe.each(backendKinds())('runMigrations (%s PostgreSQL)', (kind) => {
       migration: INIT,
     });
   });
+
+  if (kind === 'real') {
+    it('waits for a busy pool longer than the pool itself would', async () => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 1, connectionTimeoutMillis: 100 });
+      try {
+        const dir = await migrationsDir({ [INIT]: INIT_SQL });
+        const busy = pool.query('SELECT pg_sleep(0.5)');
+        const result = await runMigrations({ client: pool, schema: nextSchema(), migrationsDir: dir });
+        expect(result.applied).toEqual([INIT]);
+        await busy;
+      } finally {
+        await pool.end();
+      }
+    });
+  }
 
   it('releases the advisory lock, so the next runner is not blocked', async () => {
     const schema = nextSchema();

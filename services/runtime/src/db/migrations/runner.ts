@@ -109,11 +109,15 @@ async function applyMigration(
   }
 }
 
-/** Migrations on disk not applied yet (readiness: "migrations applied" when empty). Read-only, no lock. */
+/**
+ * Migrations on disk not applied yet (readiness: "migrations applied" when empty). Read-only, no
+ * lock, no waiting beyond the pool's own `connectionTimeoutMillis`. For readiness pass the
+ * service's pool (`client: handle.pool`) rather than a connection string.
+ */
 export async function pendingMigrations(options: MigrationOptions): Promise<string[]> {
   const schema = assertSchemaName(options.schema);
   const files = await readMigrations(options.migrationsDir);
-  const conn = await dedicatedConnection(options);
+  const conn = await dedicatedConnection(options, 0);
   try {
     const table = await conn.client.query<{ present: boolean }>(
       'SELECT to_regclass($1) IS NOT NULL AS present',
