@@ -461,6 +461,21 @@ describe.each(backendKinds())('auth flows (%s backends)', (kind) => {
       expect((await api.get('/api/auth/audit?limit=100000', admin.accessToken)).status).toBe(400);
     });
 
+    it('answers internal user lookups on the service port only, never through the gateway', async () => {
+      const t = await registerAndLogin(api);
+      const direct = await fetch(`${platform.urlOf('auth')}/internal/users/${t.user.id}`);
+      expect(direct.status).toBe(200);
+      expect(await direct.json()).toEqual({
+        id: t.user.id,
+        email: t.user.email,
+        name: 'Test User',
+        disabled: false,
+      });
+      expect((await fetch(`${platform.urlOf('auth')}/internal/users/not-a-uuid`)).status).toBe(404);
+      const viaGateway = await api.get(`/internal/users/${t.user.id}`, t.accessToken);
+      expect(viaGateway.status).toBe(404);
+    });
+
     it('never returns secrets in any response', async () => {
       const t = await registerAndLogin(api);
       const bodies = await Promise.all([

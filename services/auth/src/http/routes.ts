@@ -1,5 +1,5 @@
 // Binds the auth API (api.ts) to the use cases.
-import { problems, type RouteBinder, SESSION_LOOKUP_PATH } from '@elwosa/runtime';
+import { problems, type RouteBinder, SESSION_LOOKUP_PATH, USER_LOOKUP_PATH } from '@elwosa/runtime';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { authRoutes } from '../api.js';
@@ -113,5 +113,13 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     const userId = sid.success ? await lookupActiveSession(ctx, sid.data) : undefined;
     if (!userId) throw problems.notFound('no active session');
     res.json({ userId });
+  });
+
+  // Internal: contact details for other services (e.g. notifications emailing a user).
+  router.get(`${USER_LOOKUP_PATH}/:id`, async (req, res) => {
+    const id = z.uuid().safeParse(req.params.id);
+    const user = id.success ? await ctx.db.user.findUnique({ where: { id: id.data } }) : null;
+    if (!user) throw problems.notFound('no such user');
+    res.json({ id: user.id, email: user.email, name: user.name, disabled: user.disabledAt !== null });
   });
 }

@@ -9,6 +9,8 @@ import type { SessionCheck } from './access-token.js';
 import { activeSessionKey } from './session-keys.js';
 
 export const SESSION_LOOKUP_PATH = '/internal/sessions';
+/** Auth's internal user lookup: `GET /internal/users/:id` → `{ id, email, name, disabled }`. */
+export const USER_LOOKUP_PATH = '/internal/users';
 
 export interface SessionCheckOptions {
   cache: CacheBus;
