@@ -51,7 +51,10 @@ export function createPool(
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MILLIS,
     idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+    // TCP keep-alive probes after 10 s of silence: a connection to a vanished server (failover,
+    // network partition) is noticed within minutes rather than after the kernel's two hours.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: `elwosa-${options.name}`,
   });
   // An idle connection that dies (server restart, pg_terminate_backend) emits 'error' on the
