@@ -3,11 +3,12 @@
 // renamed fields or Date conversions). Writes pass a client-side token bucket (the JS client
 // has none). Server-side apply always uses one fieldManager and force.
 import { type HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { type Dispatcher, fetch } from 'undici';
 import { collectionPath, type Kind, kindOf, objectPath } from './kinds.js';
 import { TokenBucket } from './rate-limit.js';
 
 export const FIELD_MANAGER = 'elwosa-operator';
+const DISPATCHER_TTL_MS = 10 * 60_000;
 
 export class KubeError extends Error {
   constructor(
@@ -52,6 +53,12 @@ export class KubeApi {
   private readonly server: string;
   private readonly writes: TokenBucket;
   private readonly onWrite: WriteCounter;
+  /**
+   * client-node builds a new undici Agent for every request (a new TCP/TLS connection each
+   * time). One dispatcher is kept instead so connections are reused, and renewed every
+   * DISPATCHER_TTL_MS to pick up rotated certificate files.
+   */
+  private dispatcher: { value: Dispatcher | undefined; at: number } | undefined;
   /** Fencing: writes are refused while this returns false (e.g. leadership lost). */
   private readonly writeGuard: () => boolean;
 
@@ -86,13 +93,14 @@ export class KubeApi {
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
     await this.kc.applySecurityAuthentication(ctx);
+    const dispatcher = this.reuseDispatcher(ctx);
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
     const res = await fetch(url, {
       method,
       headers,
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-      dispatcher: ctx.getDispatcher(),
+      ...(dispatcher ? { dispatcher } : {}),
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
@@ -110,6 +118,16 @@ export class KubeApi {
       );
     }
     return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  private reuseDispatcher(ctx: RequestContext): Dispatcher | undefined {
+    const now = Date.now();
+    if (!this.dispatcher || now - this.dispatcher.at > DISPATCHER_TTL_MS) {
+      const previous = this.dispatcher?.value;
+      this.dispatcher = { value: ctx.getDispatcher() as Dispatcher | undefined, at: now };
+      void previous?.close().catch(() => {});
+    }
+    return this.dispatcher.value;
   }
 
   get(kind: Kind, namespace: string | undefined, name: string): Promise<KubeObjectJson> {

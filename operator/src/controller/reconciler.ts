@@ -42,8 +42,10 @@ import {
 } from './readiness.js';
 import { computeStatus, type Observation } from './status.js';
 import type { WorkResult } from './workqueue.js';
+import { WriteMemo } from './write-memo.js';
 
 export const APPLIED_HASH = 'elwosa.io/applied-hash';
+const CREATED = 'created';
 
 export interface ReconcilerDeps {
   api: KubeApi;
@@ -62,6 +64,9 @@ export interface ReconcilerDeps {
 export class Reconciler {
   /** Material for the create-once Secrets, generated once per stack while this process runs. */
   private readonly material = new Map<string, GeneratedSecrets>();
+  /** Intent hashes (or "created") per object, and statuses per stack, the cache may not show yet. */
+  private readonly applied = new WriteMemo<string>();
+  private readonly statuses = new WriteMemo<StackStatus>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -89,13 +94,16 @@ export class Reconciler {
   }
 
   private async sync(stack: ElwosaStack): Promise<WorkResult> {
+    const key = stackKey(stack.metadata.namespace, stack.metadata.name);
     const capabilities = await this.deps.capabilities();
     const secretsHash = await this.secretsHash(stack);
+    const secrets = this.material.get(key) ?? generateSecrets();
+    this.material.set(key, secrets);
     const inputs = {
       operatorVersion: this.deps.operatorVersion,
       capabilities,
       dashboards: this.deps.dashboards,
-      secrets: generateSecrets(),
+      secrets,
       secretsHash,
     };
     const ctx = stackContext(stack, inputs);
@@ -145,9 +153,10 @@ export class Reconciler {
         ? workloadReadiness(d as never, t)
         : { ready: false, reason: 'Waiting', message: `${t}: waiting for migrations` };
     }
+    const previous = this.statuses.pending(key, stack.metadata.resourceVersion) ?? stack.status;
     const status = computeStatus({
       generation: stack.metadata.generation ?? 1,
-      previous: stack.status,
+      previous,
       now: normaliseTime((this.deps.now ?? (() => new Date()))()),
       version: ctx.version,
       gatewayURL: gatewayUrl(ctx),
@@ -161,7 +170,7 @@ export class Reconciler {
       applyError,
       ...(degraded ? { degraded } : {}),
     });
-    await this.writeStatus(stack, status);
+    await this.writeStatus(stack, previous, status);
     this.deps.metrics.setConditions(ctx.namespace, ctx.name, status.conditions ?? []);
     if (applyError) throw new Error(applyError);
     return status.phase === 'Ready' ? {} : { requeueAfterMs: this.deps.pollMs };
@@ -186,22 +195,26 @@ export class Reconciler {
     const kind = kindOf(object);
     const namespace = object.metadata.namespace as string;
     const live = await this.live(kind, namespace, object.metadata.name);
+    const memoKey = objectKey(object);
+    const pending = this.applied.pending(memoKey, live?.metadata.resourceVersion);
     if (d.createOnly) {
-      if (live) return;
+      if (live || pending === CREATED) return;
       try {
         await this.deps.api.create(object as KubeObjectJson);
       } catch (err) {
         if (!isStatus(err, 409)) throw err;
       }
+      this.applied.remember(memoKey, undefined, CREATED);
       return;
     }
     const hash = hashOf(object);
-    if (live?.metadata.annotations?.[APPLIED_HASH] === hash) return;
+    if (live?.metadata.annotations?.[APPLIED_HASH] === hash || pending === hash) return;
     const intent = {
       ...object,
       metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH]: hash } },
     };
     await this.deps.api.apply(intent as KubeObjectJson);
+    this.applied.remember(memoKey, live?.metadata.resourceVersion, hash);
   }
 
   private async recreateOrphaning(d: DesiredObject): Promise<void> {
@@ -383,8 +396,12 @@ export class Reconciler {
   }
 
   /** Server-side apply of the status subresource, only when it changed. */
-  private async writeStatus(stack: ElwosaStack, status: StackStatus): Promise<void> {
-    if (stableJson(normaliseStatus(stack.status)) === stableJson(normaliseStatus(status))) return;
+  private async writeStatus(
+    stack: ElwosaStack,
+    previous: StackStatus | undefined,
+    status: StackStatus,
+  ): Promise<void> {
+    if (stableJson(normaliseStatus(previous)) === stableJson(normaliseStatus(status))) return;
     await this.deps.api.apply(
       {
         apiVersion: API_VERSION,
@@ -394,7 +411,12 @@ export class Reconciler {
       },
       'status',
     );
-    await this.deps.events.record(stack, transitionEvents(stack.status?.conditions, status.conditions ?? []));
+    this.statuses.remember(
+      stackKey(stack.metadata.namespace, stack.metadata.name),
+      stack.metadata.resourceVersion,
+      status,
+    );
+    await this.deps.events.record(stack, transitionEvents(previous?.conditions, status.conditions ?? []));
   }
 }
 

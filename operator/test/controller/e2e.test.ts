@@ -112,6 +112,12 @@ describe('operator end to end', () => {
       server.store.list(type('events.k8s.io', 'v1', 'events'), 'default').map((e) => e.reason as string);
     await waitFor(() => reasons().includes('StackReady'), 5000, 'the StackReady Event');
     expect(reasons()).toEqual(expect.arrayContaining(['DatabaseReady', 'CacheReady', 'ModelsPulled']));
+    await new Promise((r) => setTimeout(r, 200));
+    for (const reason of ['StackReady', 'DatabaseReady', 'CacheReady'])
+      expect(
+        reasons().filter((r) => r === reason),
+        reason,
+      ).toHaveLength(1);
     // Status is written through the subresource with server-side apply.
     const statusWrites = server.requests.filter((r) => r.path.endsWith('/elwosastacks/dev/status'));
     expect(statusWrites.length).toBeGreaterThan(0);
