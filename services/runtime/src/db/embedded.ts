@@ -16,6 +16,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
 import { type DbLogger, silentLogger } from './logger.js';
 import { createPool } from './prisma.js';
 import { registerSharedPool } from './shared-pools.js';
@@ -45,8 +46,15 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
   const inMemory = options.dataDir.startsWith('memory://');
   const pgDir = inMemory ? undefined : path.join(path.resolve(options.dataDir), 'pg');
   if (pgDir) await mkdir(pgDir, { recursive: true });
+  const unlock = pgDir ? await lockDataDir(path.dirname(pgDir)) : async () => {};
   const started = performance.now();
-  const pglite = await PGlite.create({ ...(pgDir ? { dataDir: pgDir } : {}), extensions: { vector } });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ ...(pgDir ? { dataDir: pgDir } : {}), extensions: { vector } });
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   // The socket lives in a fresh 0700 directory: only this user can connect (PGlite has no auth).
   const socketDir = await mkdtemp(path.join(tmpdir(), 'elwosa-pg-'));
   const server = new PGLiteSocketServer({
@@ -61,6 +69,7 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
   } catch (err) {
     await pglite.close();
     await rm(socketDir, { recursive: true, force: true });
+    await unlock();
     throw err;
   }
   logger.info(
@@ -91,6 +100,7 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
         await server.stop();
         await pglite.close();
         await rm(socketDir, { recursive: true, force: true });
+        await unlock();
         logger.info({ dataDir: pgDir ?? 'memory' }, 'embedded PostgreSQL stopped');
       })();
       return closing;

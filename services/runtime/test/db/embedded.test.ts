@@ -1,6 +1,6 @@
 // Embedded PostgreSQL: data survives a restart, pgvector is there, and openDatabase shares one
 // instance between the services of a process.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -55,6 +55,27 @@ describe('openEmbeddedPostgres', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses a data directory another process or this one has open, and takes over a stale lock', async () => {
+    const dataDir = await tempDir();
+    const db = await openEmbeddedPostgres({ dataDir });
+    try {
+      await expect(openEmbeddedPostgres({ dataDir })).rejects.toThrow(/already open in this process/);
+    } finally {
+      await db.close();
+    }
+    // a live process (our parent) holds it
+    await writeFile(path.join(dataDir, 'pg.lock'), `${process.ppid}\n`);
+    await expect(openEmbeddedPostgres({ dataDir })).rejects.toThrow(
+      new RegExp(`in use by process ${process.ppid}`),
+    );
+    // a process that is gone
+    await writeFile(path.join(dataDir, 'pg.lock'), '2147483646\n');
+    const again = await openEmbeddedPostgres({ dataDir });
+    expect((await readFile(path.join(dataDir, 'pg.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    await again.close();
+    await expect(readFile(path.join(dataDir, 'pg.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('has the vector extension', async () => {
