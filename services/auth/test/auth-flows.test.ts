@@ -199,12 +199,12 @@ describe.each(backendKinds())('auth flows (%s backends)', (kind) => {
       );
       const children = results.filter((r) => r.status === 200).map((r) => r.body.refreshToken);
       expect(children.length).toBeGreaterThanOrEqual(1);
-      const [{ live }] = await sql<{ live: string }>(
+      const [row] = await sql<{ live: string }>(
         `SELECT count(*)::text AS live FROM auth.refresh_tokens rt JOIN auth.sessions s ON s.id = rt.session_id
           WHERE s.user_id = $1 AND rt.used_at IS NULL AND rt.revoked_at IS NULL`,
         [t.user.id],
       );
-      expect(live).toBe('1');
+      expect(row?.live).toBe('1');
     });
 
     it('logout ends this session on the next request; other sessions live on', async () => {

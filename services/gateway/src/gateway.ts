@@ -2,11 +2,10 @@
 // helmet, problem+json errors), CORS, the request pipeline (http-handler.ts), the proxy and the
 // WebSocket endpoint, and wires them into the process lifecycle.
 import type { HttpServerHandle, PlatformDeps, RouteSpec, RunningService } from '@elwosa/runtime';
-import { buildOpenApiDocument } from '@elwosa/runtime';
+import { buildOpenApiDocument, createServiceHost } from '@elwosa/runtime';
 import type { RequestHandler } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import { corsAllowList, corsMiddleware } from './cors.js';
-import { createGatewayHost } from './host.js';
 import { createGatewayHandler } from './http-handler.js';
 import { createGatewayMetrics } from './metrics.js';
 import { MAX_BODY_BYTES } from './proxy/body.js';
@@ -47,7 +46,8 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
   // The request handler needs the host's verifier, so it is built after the host; the host's
   // `before` list reaches it through this closure.
   let handleRequest: RequestHandler | undefined;
-  const host = createGatewayHost({
+  const host = createServiceHost({
+    target: 'gateway',
     deps,
     ...(options.tokenKeys ? { tokenKeys: options.tokenKeys } : {}),
     before: [

@@ -1,9 +1,14 @@
 // JWT attacks, revocation and identity headers at the gateway (SERVICES-NOTES (c), JWT section).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  decodeToken,
+  hs256WithPublicKey,
+  unsignedToken,
+  withPayload,
+} from '../../../../test-support/tokens.ts';
 import type { RecordedRequest } from '../support/fake-upstream.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { decodeToken, hs256WithPublicKey, unsignedToken, withPayload } from '../support/tokens.js';
 
 let h: Harness;
 

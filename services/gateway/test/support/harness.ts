@@ -20,10 +20,10 @@ import {
 } from '@elwosa/runtime';
 import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
 import { freePort } from '../../../../test-support/ports.ts';
+import { createTokenKit, type SignOptions, type TokenKit } from '../../../../test-support/tokens.ts';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../src/index.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 import { testRouteSpecs } from './route-specs.js';
-import { createTokenKit, type SignOptions, type TokenKit } from './tokens.js';
 
 export const ALLOWED_ORIGIN = 'https://app.example.com';
 

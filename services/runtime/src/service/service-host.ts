@@ -1,6 +1,6 @@
 // Hosts one service: its logger, metrics, readiness, express app, token verifier and HTTP
 // server, wired into the process lifecycle (drain → stop → close).
-import type { Express, Router } from 'express';
+import type { Express, RequestHandler, Router } from 'express';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
 import { CacheUnavailableError } from '../cache/errors.js';
@@ -8,7 +8,8 @@ import type { Target } from '../config/targets.js';
 import { createRouteBinder, type RouteBinder } from '../http/bind-route.js';
 import { problems } from '../http/problem.js';
 import { createServiceApp, type ErrorMapper } from '../http/service-app.js';
-import { type AccessTokenVerifier, createAccessTokenVerifier } from '../identity/access-token.js';
+import type { AccessTokenVerifier, SessionCheck } from '../identity/access-token.js';
+import { createCachingVerifier } from '../identity/caching-verifier.js';
 import { createSessionCheck } from '../identity/session-check.js';
 import { type HttpServerHandle, listen } from '../lifecycle/http-server.js';
 import { Readiness } from '../lifecycle/readiness.js';
@@ -25,6 +26,8 @@ export interface ServiceHostOptions {
   /** Token keys; defaults to the auth service's JWKS (JWT_JWKS_URL or the auth service URL). */
   tokenKeys?: JWTVerifyGetKey;
   bodyLimit?: string;
+  /** Middleware mounted before the JSON body parser (the gateway's proxy needs raw bodies). */
+  before?: RequestHandler[];
 }
 
 export interface ServiceHost {
@@ -36,6 +39,8 @@ export interface ServiceHost {
   router: Router;
   binder: RouteBinder;
   verifier: AccessTokenVerifier;
+  /** The live-session check inside the verifier, for connections that outlive a request. */
+  sessionCheck: SessionCheck;
   /** Starts listening on the target's port and registers the shutdown hooks. */
   start(): Promise<RunningService & { server: HttpServerHandle }>;
 }
@@ -60,14 +65,16 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     // Services sit behind the gateway: one more trusted hop than the gateway itself.
     trustProxyHops: target === 'gateway' ? deps.config.trustProxyHops : deps.config.trustProxyHops + 1,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.before ? { before: options.before } : {}),
   });
-  const verifier = createAccessTokenVerifier({
+  const sessionCheck = createSessionCheck({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth });
+  const verifier = createCachingVerifier({
     keys:
       options.tokenKeys ??
       createRemoteJWKSet(new URL(jwksUrlFor(deps)), { timeoutDuration: 2000, cooldownDuration: 5000 }),
     issuer: deps.config.jwt.issuer,
     audience: deps.config.jwt.audience,
-    sessionCheck: createSessionCheck({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth }),
+    sessionCheck,
   });
   const binder = createRouteBinder(verifier);
   return {
@@ -79,6 +86,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     router,
     binder,
     verifier,
+    sessionCheck,
     async start() {
       const port = deps.config.ports[target];
       const server = await listen(app, port);

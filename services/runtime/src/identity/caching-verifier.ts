@@ -1,17 +1,17 @@
-// The gateway checks a token on every request, and clients send the same token for up to its
+// Services check a token on every request, and clients send the same token for up to its
 // 15-minute life. Signature and claims checks of a token already verified are skipped for a
 // short while (at most `maxAgeMs`, never past its `exp`); the live-session check still runs on
 // every request, so logout and revocation keep taking effect on the next one. Key rotation
 // reaches cached tokens within `maxAgeMs`. Only successes are cached, keyed by the exact token.
+import type { JWTVerifyGetKey } from 'jose';
+import { problems } from '../http/problem.js';
 import {
   type AccessTokenVerifier,
   bearerToken,
   createAccessTokenVerifier,
-  type Identity,
-  problems,
   type SessionCheck,
-} from '@elwosa/runtime';
-import type { JWTVerifyGetKey } from 'jose';
+} from './access-token.js';
+import type { Identity } from './identity.js';
 
 export interface CachingVerifierOptions {
   keys: JWTVerifyGetKey;

@@ -1,7 +1,7 @@
 import { HttpProblem } from '@elwosa/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createTokenKit, type TokenKit } from '../../../../test-support/tokens.ts';
 import { createCachingVerifier } from '../../src/identity/caching-verifier.js';
-import { createTokenKit, type TokenKit } from '../support/tokens.js';
 
 let kit: TokenKit;
 beforeAll(async () => {
