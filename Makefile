@@ -72,4 +72,4 @@ bench: build ci-backends
 	node bench/run.mjs
 
 clean:
-	rm -rf node_modules */*/node_modules operator/node_modules */*/dist operator/dist */*/src/generated $(TOOLS) .elwosa
+	rm -rf node_modules */*/node_modules operator/node_modules */*/dist operator/dist */*/src/generated */*/test/fixtures/generated $(TOOLS) .elwosa

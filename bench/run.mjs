@@ -7,18 +7,21 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+/** Each harness: its node arguments (the script last). */
 const HARNESSES = [
-  'bench/gateway/gateway-overhead.mjs',
-  'bench/ratelimit/ratelimit.mjs',
-  'bench/platform/idle-rss.mjs',
-  'bench/operator/bench.mjs',
+  ['bench/gateway/gateway-overhead.mjs'],
+  ['bench/ratelimit/ratelimit.mjs'],
+  ['bench/platform/idle-rss.mjs'],
+  ['--import', './bench/db/register-ts.mjs', 'bench/db/embedded.ts'],
+  ['bench/operator/bench.mjs'],
 ];
 const only = process.argv.slice(2);
 
 const results = [];
-for (const harness of HARNESSES.filter((h) => only.length === 0 || only.some((o) => h.includes(o)))) {
+for (const args of HARNESSES.filter((a) => only.length === 0 || only.some((o) => a.at(-1).includes(o)))) {
+  const harness = args.at(-1);
   process.stderr.write(`\n== ${harness}\n`);
-  const run = spawnSync(process.execPath, [path.join(root, harness)], {
+  const run = spawnSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -36,7 +39,12 @@ for (const harness of HARNESSES.filter((h) => only.length === 0 || only.some((o)
 
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
   results,
 };
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
