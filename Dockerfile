@@ -12,6 +12,10 @@ COPY services/auth/package.json services/auth/
 COPY services/gateway/package.json services/gateway/
 COPY services/tasks/package.json services/tasks/
 COPY services/notifications/package.json services/notifications/
+COPY services/ai-bridge/package.json services/ai-bridge/
+COPY services/memory/package.json services/memory/
+COPY services/chat/package.json services/chat/
+COPY services/analytics/package.json services/analytics/
 COPY services/cli/package.json services/cli/
 COPY operator/package.json operator/
 RUN npm ci --no-audit --no-fund

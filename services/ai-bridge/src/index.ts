@@ -1,0 +1,2 @@
+// @elwosa/ai-bridge (issue 5).
+export {};

@@ -1,0 +1,2 @@
+// @elwosa/analytics (issue 5).
+export {};

@@ -1,0 +1,2 @@
+// @elwosa/chat (issue 5).
+export {};

@@ -1,0 +1,2 @@
+// @elwosa/memory (issue 5).
+export {};
