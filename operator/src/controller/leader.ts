@@ -36,6 +36,8 @@ export class LeaderElector {
   private observed: { record: string; at: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** The attempt in progress: stop() waits for it, so no renewal lands after the release. */
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly api: KubeApi,
@@ -54,39 +56,38 @@ export class LeaderElector {
 
   start(): void {
     this.stopped = false;
-    void this.tick();
+    this.inflight = this.tick();
   }
 
-  /** Stop campaigning; a leader releases the Lease so another instance takes over at once. */
+  /** Stop campaigning; if this instance holds the Lease, release it so another takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.leading) {
-      this.setLeading(false);
-      try {
-        const lease = await this.api.get(KINDS.lease, this.opts.namespace, this.opts.name);
-        const spec = (lease.spec ?? {}) as LeaseSpec;
-        if (spec.holderIdentity === this.opts.identity) {
-          await this.api.replace({
-            ...lease,
-            spec: {
-              ...spec,
-              holderIdentity: '',
-              leaseDurationSeconds: 1,
-              renewTime: microTime(new Date(this.clock())),
-            },
-          });
-        }
-      } catch {
-        // Best effort: the Lease expires by itself.
+    await this.inflight;
+    this.setLeading(false);
+    try {
+      const lease = await this.api.find(KINDS.lease, this.opts.namespace, this.opts.name);
+      const spec = (lease?.spec ?? {}) as LeaseSpec;
+      if (lease && spec.holderIdentity === this.opts.identity) {
+        await this.api.replace({
+          ...lease,
+          spec: {
+            ...spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            renewTime: microTime(new Date(this.clock())),
+          },
+        });
       }
+    } catch {
+      // Best effort: the Lease expires by itself.
     }
   }
 
   private async tick(): Promise<void> {
     try {
       const ok = await this.tryAcquireOrRenew();
-      if (ok) {
+      if (ok && !this.stopped) {
         this.lastRenew = this.clock();
         if (!this.leading) this.setLeading(true);
       }
@@ -95,7 +96,9 @@ export class LeaderElector {
     }
     if (this.leading && this.clock() - this.lastRenew >= this.opts.renewDeadlineMs) this.setLeading(false);
     if (!this.stopped) {
-      this.timer = setTimeout(() => void this.tick(), this.opts.retryPeriodMs);
+      this.timer = setTimeout(() => {
+        this.inflight = this.tick();
+      }, this.opts.retryPeriodMs);
       this.timer.unref();
     }
   }
