@@ -3,6 +3,7 @@
 import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
 import { startGateway } from '@elwosa/gateway';
 import type { RouteSpec, ServiceStarter, Target } from '@elwosa/runtime';
+import { startTasks, TASKS_SCHEMA, taskRouteSpecs, tasksMigrationsDir } from '@elwosa/tasks';
 
 export interface MigrationSet {
   schema: string;
@@ -22,6 +23,12 @@ const backendServices: ServiceEntry[] = [
     start: startAuth,
     migrations: { schema: AUTH_SCHEMA, dir: authMigrationsDir },
     routes: authRouteSpecs,
+  },
+  {
+    target: 'tasks',
+    start: startTasks,
+    migrations: { schema: TASKS_SCHEMA, dir: tasksMigrationsDir },
+    routes: taskRouteSpecs,
   },
 ];
 

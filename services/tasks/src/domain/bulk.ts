@@ -1,0 +1,62 @@
+// Bulk complete and bulk delete: all or nothing. One id that is not a live task of the caller
+// makes the whole request 404 with nothing changed.
+import { problems } from '@elwosa/runtime';
+import type { DeletionDto, TaskDto } from '../api.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { type TaskRow, toDeletionDto, toTaskDto } from '../store/db.js';
+import { type BulkResult, bulkUpdate, ConcurrentChangeError } from '../store/task-store.js';
+import type { TasksContext } from './context.js';
+import { announce } from './events.js';
+
+const MAX_ATTEMPTS = 3;
+
+async function runBulk(
+  ctx: TasksContext,
+  ownerId: string,
+  ids: readonly string[],
+  pick: (rows: TaskRow[]) => string[],
+  data: Prisma.TaskUpdateManyMutationInput,
+): Promise<BulkResult> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    try {
+      const result = await bulkUpdate(ctx.db, ownerId, ids, pick, data);
+      if (!result) throw problems.notFound('one or more tasks do not exist');
+      return result;
+    } catch (err) {
+      if (!(err instanceof ConcurrentChangeError)) throw err;
+    }
+  }
+  throw problems.conflict('the tasks keep changing; retry');
+}
+
+/** Marks the tasks done; tasks already done are left as they are (completedAt kept). */
+export async function completeTasks(
+  ctx: TasksContext,
+  ownerId: string,
+  ids: readonly string[],
+): Promise<TaskDto[]> {
+  const { rows, changed } = await runBulk(
+    ctx,
+    ownerId,
+    ids,
+    (found) => found.filter((r) => r.status !== 'done').map((r) => r.id),
+    { status: 'done', completedAt: ctx.now() },
+  );
+  for (const row of changed)
+    await announce(ctx.cache, ownerId, { type: 'task.updated', data: toTaskDto(row) });
+  const byId = new Map(rows.map((r) => [r.id, toTaskDto(r)]));
+  return ids.map((id) => byId.get(id)!);
+}
+
+export async function deleteTasks(
+  ctx: TasksContext,
+  ownerId: string,
+  ids: readonly string[],
+): Promise<DeletionDto[]> {
+  const { changed } = await runBulk(ctx, ownerId, ids, (found) => found.map((r) => r.id), {
+    deletedAt: ctx.now(),
+  });
+  const deletions = changed.map(toDeletionDto);
+  for (const d of deletions) await announce(ctx.cache, ownerId, { type: 'task.deleted', data: d });
+  return deletions;
+}

@@ -1,0 +1,10 @@
+// Everything the tasks use cases share.
+import type { CacheBus, Logger } from '@elwosa/runtime';
+import type { TasksDb } from '../store/db.js';
+
+export interface TasksContext {
+  db: TasksDb;
+  cache: CacheBus;
+  logger: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,175 @@
+// Database access for tasks. Every query carries the owner: another user's task is simply not
+// found. Writes are conditional on the version that was read (optimistic concurrency).
+import { randomUUID } from 'node:crypto';
+import type { ListPosition, Sort } from '../domain/cursor.js';
+import { priorityRank, type TaskState } from '../domain/model.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { TaskRow, TasksDb } from './db.js';
+import { buildListQuery, type ListFilter } from './list-query.js';
+
+type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
+type Client = TasksDb | Tx;
+
+function columnsOf(state: TaskState) {
+  return {
+    title: state.title,
+    description: state.description,
+    status: state.status,
+    priority: priorityRank(state.priority),
+    dueAt: state.dueAt,
+    startAt: state.startAt,
+    tags: state.tags,
+    steps: state.steps.map((s) => ({ id: s.id, title: s.title, done: s.done })),
+    completedAt: state.completedAt,
+  };
+}
+
+export const newStepId = (): string => randomUUID();
+
+export function findOwnedTask(db: Client, ownerId: string, id: string): Promise<TaskRow | null> {
+  return db.task.findFirst({ where: { id, ownerId, deletedAt: null } });
+}
+
+export function insertTask(db: Client, ownerId: string, state: TaskState): Promise<TaskRow> {
+  return db.task.create({ data: { ownerId, ...columnsOf(state) } });
+}
+
+const isNotFound = (err: unknown): boolean =>
+  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025';
+
+/** Writes the new state (or the tombstone) if the task still has `version`; null otherwise. */
+export async function updateTaskAtVersion(
+  db: Client,
+  ownerId: string,
+  id: string,
+  version: number,
+  change: { state: TaskState } | { deletedAt: Date },
+): Promise<TaskRow | null> {
+  try {
+    return await db.task.update({
+      where: { id, ownerId, version, deletedAt: null },
+      data: {
+        ...('state' in change ? columnsOf(change.state) : { deletedAt: change.deletedAt }),
+        version: { increment: 1 },
+      },
+    });
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export function listTasks(
+  db: TasksDb,
+  filter: ListFilter,
+  sort: Sort,
+  after: ListPosition | undefined,
+  limit: number,
+  now: Date,
+): Promise<TaskRow[]> {
+  return db.$queryRaw<TaskRow[]>(buildListQuery(filter, sort, after, limit, now));
+}
+
+/** Rows of the owner (tombstones included) changed after `seq`, in change order. */
+export function changedSince(db: TasksDb, ownerId: string, seq: bigint, limit: number): Promise<TaskRow[]> {
+  return db.task.findMany({
+    where: { ownerId, changeSeq: { gt: seq } },
+    orderBy: { changeSeq: 'asc' },
+    take: limit,
+  });
+}
+
+export async function tagCounts(
+  db: TasksDb,
+  ownerId: string,
+): Promise<Array<{ tag: string; count: number }>> {
+  const rows = await db.$queryRaw<Array<{ tag: string; count: bigint }>>`
+    SELECT tag, count(*) AS count FROM "tasks"."tasks" t, unnest(t.tags) AS tag
+    WHERE t.owner_id = ${ownerId}::uuid AND t.deleted_at IS NULL
+    GROUP BY tag ORDER BY tag`;
+  return rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
+}
+
+/** Another transaction changed the rows between our read and our write: the caller retries. */
+export class ConcurrentChangeError extends Error {
+  override readonly name = 'ConcurrentChangeError';
+}
+
+export interface BulkResult {
+  /** Every task named, after the operation. */
+  rows: TaskRow[];
+  /** Those the operation actually changed. */
+  changed: TaskRow[];
+}
+
+/**
+ * All or nothing: resolves null (and changes nothing) when any id is not a live task of the
+ * owner. `pick` chooses which of the found tasks need the update.
+ */
+export function bulkUpdate(
+  db: TasksDb,
+  ownerId: string,
+  ids: readonly string[],
+  pick: (rows: TaskRow[]) => string[],
+  data: Prisma.TaskUpdateManyMutationInput,
+): Promise<BulkResult | null> {
+  return db.$transaction(async (tx) => {
+    const found = await tx.task.findMany({ where: { id: { in: [...ids] }, ownerId, deletedAt: null } });
+    if (found.length !== ids.length) return null;
+    const targets = pick(found);
+    if (targets.length > 0) {
+      const where = {
+        id: { in: targets },
+        ownerId,
+        deletedAt: null,
+        OR: found.filter((r) => targets.includes(r.id)).map((r) => ({ id: r.id, version: r.version })),
+      };
+      const { count } = await tx.task.updateMany({ where, data: { ...data, version: { increment: 1 } } });
+      if (count !== targets.length) throw new ConcurrentChangeError();
+    }
+    const rows = await tx.task.findMany({ where: { id: { in: [...ids] }, ownerId } });
+    return { rows, changed: rows.filter((r) => targets.includes(r.id)) };
+  });
+}
+
+export interface StoredCreate {
+  requestHash: string;
+  response: unknown;
+}
+
+export async function findIdempotentCreate(
+  db: TasksDb,
+  ownerId: string,
+  key: string,
+): Promise<StoredCreate | null> {
+  const row = await db.idempotencyKey.findUnique({ where: { ownerId_key: { ownerId, key } } });
+  return row ? { requestHash: row.requestHash, response: row.response } : null;
+}
+
+const isUniqueViolation = (err: unknown): boolean =>
+  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+
+/**
+ * Creates the task and records the key with the answer in one transaction. Resolves null when a
+ * concurrent request with the same key won (nothing created here): read the stored answer.
+ */
+export async function insertTaskWithKey(
+  db: TasksDb,
+  ownerId: string,
+  state: TaskState,
+  key: { key: string; requestHash: string },
+  answer: (row: TaskRow) => Prisma.InputJsonValue,
+): Promise<TaskRow | null> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const row = await insertTask(tx, ownerId, state);
+      await tx.idempotencyKey.create({
+        data: { ownerId, key: key.key, requestHash: key.requestHash, taskId: row.id, response: answer(row) },
+      });
+      return row;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
