@@ -2,6 +2,12 @@
 // and its public routes (for the gateway's OpenAPI document).
 import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
 import { startGateway } from '@elwosa/gateway';
+import {
+  NOTIFICATIONS_SCHEMA,
+  notificationRouteSpecs,
+  notificationsMigrationsDir,
+  startNotifications,
+} from '@elwosa/notifications';
 import type { RouteSpec, ServiceStarter, Target } from '@elwosa/runtime';
 import { startTasks, TASKS_SCHEMA, taskRouteSpecs, tasksMigrationsDir } from '@elwosa/tasks';
 
@@ -29,6 +35,12 @@ const backendServices: ServiceEntry[] = [
     start: startTasks,
     migrations: { schema: TASKS_SCHEMA, dir: tasksMigrationsDir },
     routes: taskRouteSpecs,
+  },
+  {
+    target: 'notifications',
+    start: startNotifications,
+    migrations: { schema: NOTIFICATIONS_SCHEMA, dir: notificationsMigrationsDir },
+    routes: notificationRouteSpecs,
   },
 ];
 

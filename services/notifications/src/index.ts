@@ -1,2 +1,2 @@
-// @elwosa/notifications (issue 4).
-export {};
+export { notificationRouteSpecs, notificationRoutes } from './api.js';
+export { NOTIFICATIONS_SCHEMA, notificationsMigrationsDir, startNotifications } from './service.js';

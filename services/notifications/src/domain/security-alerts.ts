@@ -1,0 +1,60 @@
+// Security events from auth (`auth.security` stream) as notifications (pure).
+import type { NotificationType } from './catalogue.js';
+
+export interface SecurityAlert {
+  type: NotificationType;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value.slice(0, 300) : undefined;
+
+/** The alert for one security event, or undefined for event types this service does not notify about. */
+export function securityAlert(type: string, data: unknown): SecurityAlert | undefined {
+  const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const ip = text(d.ip);
+  const from = ip ? ` from ${ip}` : '';
+  const notYou = 'If this was not you, change your password and sign out of all sessions.';
+  const details = { event: type, ...(ip ? { ip } : {}) };
+  switch (type) {
+    case 'login.new': {
+      const agent = text(d.userAgent);
+      return {
+        type: 'security.new_login',
+        title: 'New sign-in to your account',
+        body: `Someone signed in to your account${from}${agent ? ` (${agent})` : ''}. ${notYou}`,
+        data: { ...details, ...(agent ? { userAgent: agent } : {}) },
+      };
+    }
+    case 'mfa.enabled':
+    case 'mfa.disabled': {
+      const state = type === 'mfa.enabled' ? 'turned on' : 'turned off';
+      return {
+        type: 'security.mfa_changed',
+        title: `Two-factor authentication ${state}`,
+        body: `Two-factor authentication was ${state} for your account${from}. ${notYou}`,
+        data: details,
+      };
+    }
+    case 'refresh.reuse_detected':
+      return {
+        type: 'security.token_reuse',
+        title: 'A session was ended for your safety',
+        body: `A sign-in token was used twice${from}, which may mean it was stolen; that session was ended. ${notYou}`,
+        data: details,
+      };
+    case 'password.changed':
+      return {
+        type: 'security.password_changed',
+        title: 'Your password was changed',
+        body: `The password of your account was changed${from}; other sessions were signed out. ${notYou}`,
+        data: details,
+      };
+    default:
+      return undefined;
+  }
+}
+
+export const securityKey = (eventId: string): string => `security:${eventId}`;

@@ -1,0 +1,55 @@
+// Starts the notifications service (target `notifications`).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  createServiceHost,
+  mapDatabaseUnavailable,
+  openServiceDatabase,
+  type PlatformDeps,
+  parseConfig,
+  type RunningService,
+} from '@elwosa/runtime';
+import { startBackgroundWork } from './background.js';
+import { notificationSettings, notificationsEnvSchema } from './config.js';
+import type { NotificationsContext } from './domain/context.js';
+import { createUserDirectory } from './email/user-directory.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { bindNotificationRoutes } from './http/routes.js';
+import { createNotificationMetrics } from './metrics.js';
+
+export const NOTIFICATIONS_SCHEMA = 'notifications';
+export const notificationsMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+
+export async function startNotifications(deps: PlatformDeps): Promise<RunningService> {
+  const settings = notificationSettings(parseConfig(notificationsEnvSchema, deps.env));
+  const host = createServiceHost({ target: 'notifications', deps, errorMappers: [mapDatabaseUnavailable] });
+  const db = await openServiceDatabase(
+    {
+      deps,
+      schema: NOTIFICATIONS_SCHEMA,
+      migrationsDir: notificationsMigrationsDir,
+      Client: PrismaClient,
+      logger: host.logger,
+    },
+    host.readiness,
+  );
+  let emailQueued = () => {};
+  const ctx: NotificationsContext = {
+    db: db.client,
+    cache: deps.cache,
+    logger: host.logger,
+    settings,
+    metrics: createNotificationMetrics(host.metrics.registry),
+    emailQueued: () => emailQueued(),
+    now: () => new Date(),
+  };
+  bindNotificationRoutes(host.router, host.binder, ctx);
+  const background = await startBackgroundWork(ctx, {
+    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    directory: createUserDirectory(deps.config.serviceUrls.auth),
+  });
+  emailQueued = background.emailQueued;
+  deps.lifecycle.on('close', () => background.stop());
+  return host.start();
+}
