@@ -3,8 +3,9 @@
 import type { V1Secret, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import type { SecretKeyRef } from '../api/elwosastack.js';
 import type { DesiredObject, KubeObject, StackContext } from './context.js';
-import { objectMeta, selectorLabels } from './meta.js';
+import { objectMeta, podLabels, selectorLabels } from './meta.js';
 import { names } from './names.js';
+import { pullSecrets } from './pod.js';
 import { resourceRequirements } from './resources.js';
 import { containerSecurityContext, podSecurityContext } from './security.js';
 
@@ -73,9 +74,10 @@ function managedPostgres(ctx: StackContext): DesiredObject[] {
       selector: { matchLabels: selectorLabels(ctx, 'postgres') },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: db.retentionPolicy, whenScaled: 'Retain' },
       template: {
-        metadata: { labels: objectMeta(ctx, name, 'postgres').labels },
+        metadata: { labels: podLabels(ctx, 'postgres', false) },
         spec: {
           automountServiceAccountToken: false,
+          ...pullSecrets(ctx),
           securityContext: podSecurityContext(POSTGRES_UID),
           containers: [
             {

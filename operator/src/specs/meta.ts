@@ -35,6 +35,20 @@ export function standardLabels(ctx: StackContext, component: string): Record<str
   };
 }
 
+/**
+ * Labels of a pod template. Platform pods carry the platform version; the data stores and
+ * Ollama do not, so a platform upgrade never restarts them.
+ */
+export function podLabels(
+  ctx: StackContext,
+  component: string,
+  withVersion: boolean,
+): Record<string, string> {
+  const labels = standardLabels(ctx, component);
+  if (!withVersion) delete labels[LABEL.version];
+  return labels;
+}
+
 export function ownerReference(ctx: StackContext): V1OwnerReference | undefined {
   const uid = ctx.stack.metadata.uid;
   if (!uid) return undefined;

@@ -4,7 +4,7 @@ import type { V1Job } from '@kubernetes/client-node';
 import type { DesiredObject, KubeObject, StackContext } from './context.js';
 import { commonEnv } from './env.js';
 import { hashOf } from './hash.js';
-import { objectMeta } from './meta.js';
+import { objectMeta, podLabels } from './meta.js';
 import { names } from './names.js';
 import { platformContainer, platformPodSpec } from './pod.js';
 
@@ -29,7 +29,7 @@ export function migrationsObjects(ctx: StackContext): DesiredObject[] {
       backoffLimit: 6,
       activeDeadlineSeconds: 1800,
       template: {
-        metadata: { labels: objectMeta(ctx, name, MIGRATIONS_COMPONENT).labels },
+        metadata: { labels: podLabels(ctx, MIGRATIONS_COMPONENT, true) },
         spec: platformPodSpec(ctx, container, { restartPolicy: 'OnFailure' }),
       },
     },

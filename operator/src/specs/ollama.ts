@@ -3,8 +3,9 @@
 import type { V1Affinity, V1EnvVar, V1Service, V1StatefulSet, V1Toleration } from '@kubernetes/client-node';
 import type { OllamaSpec } from '../api/elwosastack.js';
 import type { DesiredObject, KubeObject, StackContext } from './context.js';
-import { objectMeta, selectorLabels } from './meta.js';
+import { objectMeta, podLabels, selectorLabels } from './meta.js';
 import { names } from './names.js';
+import { pullSecrets } from './pod.js';
 import { resourceRequirements } from './resources.js';
 import { containerSecurityContext, PLATFORM_UID, podSecurityContext } from './security.js';
 
@@ -101,9 +102,10 @@ export function ollamaObjects(ctx: StackContext): DesiredObject[] {
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       selector: { matchLabels: selectorLabels(ctx, 'ollama') },
       template: {
-        metadata: { labels: objectMeta(ctx, name, 'ollama').labels },
+        metadata: { labels: podLabels(ctx, 'ollama', false) },
         spec: {
           automountServiceAccountToken: false,
+          ...pullSecrets(ctx),
           securityContext: podSecurityContext(PLATFORM_UID),
           ...(gpu.enabled && gpu.runtimeClassName ? { runtimeClassName: gpu.runtimeClassName } : {}),
           ...(tolerations.length > 0 ? { tolerations } : {}),

@@ -12,7 +12,7 @@ import { TARGET_PORTS, type Target } from '../api/targets.js';
 import type { DesiredObject, KubeObject, StackContext } from './context.js';
 import { enabledTargets, JWT_KEY, JWT_MOUNT_DIR, targetEnv } from './env.js';
 import { hashOf } from './hash.js';
-import { ANNOTATION, objectMeta, selectorLabels } from './meta.js';
+import { ANNOTATION, objectMeta, podLabels, selectorLabels } from './meta.js';
 import { serviceMonitorsEnabled } from './monitoring.js';
 import { names } from './names.js';
 import { platformContainer, platformPodSpec } from './pod.js';
@@ -87,7 +87,7 @@ function deployment(ctx: StackContext, target: Target, spec: ServiceSpec): KubeO
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
         metadata: {
-          labels: objectMeta(ctx, name, target).labels,
+          labels: podLabels(ctx, target, true),
           annotations: { [ANNOTATION.configHash]: configHash },
         },
         spec: podSpec,

@@ -18,6 +18,12 @@ export function platformContainer(
   };
 }
 
+/** imagePullSecrets for every pod of the stack (a private mirror usually serves all images). */
+export function pullSecrets(ctx: StackContext): { imagePullSecrets?: { name: string }[] } {
+  const names = ctx.spec.image.pullSecrets ?? [];
+  return names.length > 0 ? { imagePullSecrets: names.map((name) => ({ name })) } : {};
+}
+
 export function platformPodSpec(
   ctx: StackContext,
   container: V1Container,
@@ -28,7 +34,6 @@ export function platformPodSpec(
     restartPolicy?: string;
   },
 ): V1PodSpec {
-  const pullSecrets = ctx.spec.image.pullSecrets ?? [];
   const spec: V1PodSpec = {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -37,7 +42,7 @@ export function platformPodSpec(
     volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }, ...(extra.volumes ?? [])],
   };
   if (extra.restartPolicy) spec.restartPolicy = extra.restartPolicy;
-  if (pullSecrets.length > 0) spec.imagePullSecrets = pullSecrets.map((name) => ({ name }));
+  Object.assign(spec, pullSecrets(ctx));
   if (extra.nodeSelector && Object.keys(extra.nodeSelector).length > 0)
     spec.nodeSelector = extra.nodeSelector;
   if (extra.tolerations && extra.tolerations.length > 0) spec.tolerations = extra.tolerations;

@@ -9,8 +9,9 @@ import type {
 } from '@kubernetes/client-node';
 import type { SecretKeyRef } from '../api/elwosastack.js';
 import type { DesiredObject, KubeObject, StackContext } from './context.js';
-import { objectMeta, selectorLabels } from './meta.js';
+import { objectMeta, podLabels, selectorLabels } from './meta.js';
 import { names } from './names.js';
+import { pullSecrets } from './pod.js';
 import { resourceRequirements } from './resources.js';
 import { containerSecurityContext, podSecurityContext } from './security.js';
 
@@ -83,12 +84,13 @@ function redisWorkload(ctx: StackContext): KubeObject {
   const persistence = ctx.spec.redis.persistence;
   const podSpec = (persistent: boolean): V1PodSpec => ({
     automountServiceAccountToken: false,
+    ...pullSecrets(ctx),
     securityContext: podSecurityContext(REDIS_UID),
     containers: [redisContainer(ctx, persistent)],
     volumes: [{ name: 'tmp', emptyDir: {} }, ...(persistent ? [] : [{ name: 'data', emptyDir: {} }])],
   });
   const template = (persistent: boolean) => ({
-    metadata: { labels: objectMeta(ctx, name, 'redis').labels },
+    metadata: { labels: podLabels(ctx, 'redis', false) },
     spec: podSpec(persistent),
   });
   if (!persistence.enabled) {

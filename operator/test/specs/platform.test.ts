@@ -319,4 +319,24 @@ describe('components', () => {
       port: { name: 'http' },
     });
   });
+
+  it('leaves the data stores and Ollama untouched by a platform upgrade', () => {
+    const byName = (tag: string) =>
+      new Map(render(stack({ image: { tag } })).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+    const [v1, v2] = [byName('1.0.0'), byName('1.1.0')];
+    for (const key of ['StatefulSet/s1-postgres', 'Deployment/s1-redis', 'StatefulSet/s1-ollama']) {
+      expect(loose(v2.get(key)!).spec.template, key).toEqual(loose(v1.get(key)!).spec.template);
+    }
+    expect(loose(v2.get('Deployment/s1-chat')!).spec.template).not.toEqual(
+      loose(v1.get('Deployment/s1-chat')!).spec.template,
+    );
+  });
+
+  it('gives every pod the image pull secrets', () => {
+    const objects = render(stack({ image: { pullSecrets: ['mirror'] } }));
+    const pods = objects.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind));
+    expect(pods.length).toBeGreaterThan(10);
+    for (const o of pods)
+      expect(loose(o).spec.template.spec.imagePullSecrets, o.metadata.name).toEqual([{ name: 'mirror' }]);
+  });
 });
