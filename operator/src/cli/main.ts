@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderCrdYaml } from '../api/crd.js';
 import { updateReference } from '../api/reference.js';
+import { operatorRbac } from '../controller/rbac.js';
 import { loadDashboards } from '../dashboards.js';
 import { renderManifest } from '../render.js';
 import { generateSecrets } from '../secrets.js';
@@ -13,6 +14,7 @@ const USAGE = `usage:
   elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--no-cloudnativepg] [--dashboards <dir>]
   elwosa-operator crd [-o <file>]
   elwosa-operator docs -f docs/operator.md   (regenerates the spec and status reference tables)
+  elwosa-operator rbac [--namespace elwosa-system]   (the operator's ClusterRole, Role and bindings)
   elwosa-operator run [--lease-namespace <ns>] [--lease-name elwosa-operator] [--probe-port 8080]
                       [--dashboards-dir <dir>]   (in-cluster, or KUBECONFIG / ~/.kube/config)`;
 
@@ -52,6 +54,14 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { file: { type: 'string', short: 'f' } } });
       if (!values.file) throw new UsageError('docs needs -f <markdown file>');
       writeFileSync(values.file, updateReference(readFileSync(values.file, 'utf8')));
+      return 0;
+    }
+    case 'rbac': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { namespace: { type: 'string', default: 'elwosa-system' } },
+      });
+      process.stdout.write(toYamlStream(operatorRbac(values.namespace)));
       return 0;
     }
     case 'run': {
