@@ -64,3 +64,27 @@ export async function sql<T extends pg.QueryResultRow>(url: string, text: string
     await client.end();
   }
 }
+
+export const PLATFORM_ENV = { ELWOSA_RATE_LIMIT_PER_MINUTE: '100000' };
+
+/** The events of one stream whose `data.id` is `taskId`. */
+export async function eventsFor(
+  cache: {
+    readRange(
+      stream: string,
+      after: string,
+      count: number,
+    ): Promise<Array<{ fields: Record<string, string> }>>;
+  },
+  stream: string,
+  taskId: string,
+): Promise<Array<{ type: string; userId?: string; data: Record<string, unknown> }>> {
+  const entries = await cache.readRange(stream, '0', 10_000);
+  return entries
+    .map((e) => ({
+      type: e.fields.type ?? '',
+      ...(e.fields.userId ? { userId: e.fields.userId } : {}),
+      data: JSON.parse(e.fields.data ?? 'null') as Record<string, unknown>,
+    }))
+    .filter((e) => e.data?.id === taskId);
+}

@@ -20,7 +20,7 @@ import type { TaskState } from './model.js';
 import { newTaskState, type TaskFields } from './patch.js';
 
 /** Attempts of a change without If-Match when concurrent writers keep winning the race. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 
 export interface CreateInput extends TaskFields {
   steps?: Array<{ title: string; done: boolean }> | undefined;
