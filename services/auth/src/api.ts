@@ -50,6 +50,21 @@ export const UsersQuery = z
   })
   .strict();
 
+export const CreateApiKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+export const ApiKeyDto = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+
 export const UserDto = z.object({
   id: z.uuid(),
   email: z.string(),
@@ -156,9 +171,10 @@ export const authRoutes = {
     operationId: 'getMe',
     method: 'get',
     path: '/api/auth/me',
-    summary: 'The signed-in user',
+    summary: 'The signed-in user (also with an API key: "who am I" for scripts)',
     tags,
     auth: 'authenticated',
+    apiKeys: true,
     responses: { 200: { description: 'User', schema: UserDto } },
   }),
   updateMe: defineRoute({
@@ -235,6 +251,35 @@ export const authRoutes = {
     auth: { permission: 'profile:write' },
     body: MfaDisableBody,
     responses: { 204: { description: 'Disabled' } },
+  }),
+  createApiKey: defineRoute({
+    operationId: 'createApiKey',
+    method: 'post',
+    path: '/api/auth/api-keys',
+    summary: 'Create a personal API key (the key is shown once) for scripts and OpenAI-compatible clients',
+    tags,
+    auth: { permission: 'profile:write' },
+    body: CreateApiKeyBody,
+    responses: { 201: { description: 'The new key', schema: ApiKeyDto.extend({ key: z.string() }) } },
+  }),
+  listApiKeys: defineRoute({
+    operationId: 'listApiKeys',
+    method: 'get',
+    path: '/api/auth/api-keys',
+    summary: 'Active API keys of the signed-in user (without the secrets)',
+    tags,
+    auth: 'authenticated',
+    responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(ApiKeyDto) }) } },
+  }),
+  revokeApiKey: defineRoute({
+    operationId: 'revokeApiKey',
+    method: 'delete',
+    path: '/api/auth/api-keys/:id',
+    summary: 'Revoke one of your API keys (effective on the next request)',
+    tags,
+    auth: { permission: 'profile:write' },
+    params: uuidParam,
+    responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key of this user' } },
   }),
   listUsers: defineRoute({
     operationId: 'listUsers',

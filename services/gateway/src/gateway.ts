@@ -7,6 +7,9 @@ import type { RequestHandler } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import { corsAllowList, corsMiddleware } from './cors.js';
 import { createGatewayHandler } from './http-handler.js';
+import { createLiveMetrics } from './live/live-metrics.js';
+import { replayUserEvents } from './live/replay.js';
+import { startUserEventRelay } from './live/user-event-relay.js';
 import { createGatewayMetrics } from './metrics.js';
 import { MAX_BODY_BYTES } from './proxy/body.js';
 import { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from './proxy/breakers.js';
@@ -15,7 +18,7 @@ import type { UpstreamTimeouts } from './proxy/upstream-client.js';
 import { clientAddress } from './ratelimit/client-address.js';
 import { createRateLimiter } from './ratelimit/limiter.js';
 import { createRateLimitStep } from './ratelimit/rate-limit-step.js';
-import { compilePublicRoutes } from './routing/public-routes.js';
+import { compileApiKeyRoutes, compilePublicRoutes } from './routing/public-routes.js';
 import { ConnectionRegistry } from './ws/hub.js';
 import { DEFAULT_HEARTBEAT_MS } from './ws/protocol.js';
 import { createUpgradeHandler } from './ws/upgrade.js';
@@ -34,7 +37,7 @@ export interface GatewayOptions {
 
 export interface RunningGateway extends RunningService {
   server: HttpServerHandle;
-  /** Open WebSocket connections per user; later issues deliver events through it. */
+  /** Open WebSocket connections per user; the user-events relay delivers through it. */
   hub: ConnectionRegistry;
 }
 
@@ -73,7 +76,9 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
   });
   handleRequest = createGatewayHandler({
     verifier: host.verifier,
+    apiKeyVerifier: host.apiKeyVerifier,
     isPublic: compilePublicRoutes(options.routeSpecs),
+    acceptsApiKeys: compileApiKeyRoutes(options.routeSpecs),
     rateLimit,
     proxy,
     maxBodyBytes,
@@ -82,12 +87,15 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     ),
   });
   const hub = new ConnectionRegistry();
+  const liveMetrics = createLiveMetrics(host.metrics.registry);
   const upgrades = createUpgradeHandler({
     verifier: host.verifier,
     sessionCheck: host.sessionCheck,
     rateLimit,
     hub,
     metrics,
+    liveMetrics,
+    replay: (userId, lastSeq) => replayUserEvents(deps.cache, userId, lastSeq),
     logger: host.logger,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     clientIp: (req) =>
@@ -95,11 +103,17 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     isDraining: () => host.readiness.draining,
   });
 
+  const relay = await startUserEventRelay({
+    cache: deps.cache,
+    hub,
+    metrics: liveMetrics,
+    logger: host.logger,
+  });
   const running = await host.start();
   running.server.server.on('upgrade', upgrades.handle);
   deps.lifecycle.on('stop', () => upgrades.shutdown(Math.max(1000, deps.lifecycle.graceMs / 2)));
   deps.lifecycle.on('close', async () => {
-    await Promise.all([proxy.close(), limiter.close()]);
+    await Promise.all([proxy.close(), limiter.close(), relay.stop()]);
   });
   return { ...running, hub };
 }

@@ -2,7 +2,14 @@
 // /metrics: normalise the path, route it, authenticate unless the route is public, count it
 // against the rate limit, then answer it (OpenAPI document) or proxy it upstream with the
 // trusted identity. Mounted before the body parsers, so the proxy sees the raw body.
-import { type AccessTokenVerifier, HttpProblem, problems } from '@elwosa/runtime';
+import {
+  type AccessTokenVerifier,
+  type ApiKeyVerifier,
+  bearerToken,
+  HttpProblem,
+  isApiKey,
+  problems,
+} from '@elwosa/runtime';
 import type { Request, RequestHandler, Response } from 'express';
 import { authenticate } from './identity/authenticate.js';
 import { trustedIdentityHeaders } from './identity/identity-headers.js';
@@ -15,7 +22,9 @@ import { type GatewayRouteName, matchRoute } from './routing/route-table.js';
 
 export interface GatewayHandlerOptions {
   verifier: AccessTokenVerifier;
+  apiKeyVerifier: ApiKeyVerifier;
   isPublic: PublicRouteMatcher;
+  acceptsApiKeys: PublicRouteMatcher;
   rateLimit: RateLimitStep;
   proxy: ReverseProxy;
   maxBodyBytes: number;
@@ -46,7 +55,13 @@ export function createGatewayHandler(options: GatewayHandlerOptions): RequestHan
 
     const needsToken =
       match.kind === 'upstream' && !match.route.alwaysPublic && !options.isPublic(req.method, path);
-    const auth = needsToken ? await authenticate(options.verifier, req.headers.authorization) : undefined;
+    const useApiKey =
+      needsToken &&
+      isApiKey(bearerToken(req.headers.authorization)) &&
+      options.acceptsApiKeys(req.method, path);
+    const auth = needsToken
+      ? await authenticate(useApiKey ? options.apiKeyVerifier : options.verifier, req.headers.authorization)
+      : undefined;
     const limit = await options.rateLimit(auth?.identity?.userId, req.ip);
     res.set(limit.headers);
     if (limit.problem) throw limit.problem;

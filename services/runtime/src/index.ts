@@ -15,6 +15,7 @@ export * from './http/route-spec.js';
 export * from './http/safe-json.js';
 export * from './http/service-app.js';
 export * from './identity/access-token.js';
+export * from './identity/api-key.js';
 export * from './identity/caching-verifier.js';
 export * from './identity/identity.js';
 export * from './identity/permissions.js';

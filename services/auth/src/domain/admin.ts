@@ -3,6 +3,7 @@
 import { type Identity, problems, type Role } from '@elwosa/runtime';
 import { appendAudit } from '../store/audit-log.js';
 import { toUserDto } from '../store/db.js';
+import { forgetCachedApiKeys } from './api-keys.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { revokeSessions } from './sessions.js';
 
@@ -37,6 +38,7 @@ export async function setRoles(
   }
   const updated = await ctx.db.user.update({ where: { id: userId }, data: { roles: next } });
   await revokeSessions(ctx, userId, 'roles-changed');
+  await forgetCachedApiKeys(ctx, userId);
   await appendAudit(ctx.db, client, {
     event: 'role.changed',
     outcome: 'success',
@@ -60,7 +62,10 @@ export async function setDisabled(
     where: { id: userId },
     data: { disabledAt: disabled ? new Date() : null },
   });
-  if (disabled) await revokeSessions(ctx, userId, 'user-disabled');
+  if (disabled) {
+    await revokeSessions(ctx, userId, 'user-disabled');
+    await forgetCachedApiKeys(ctx, userId);
+  }
   await appendAudit(ctx.db, client, {
     event: disabled ? 'user.disabled' : 'user.enabled',
     outcome: 'success',

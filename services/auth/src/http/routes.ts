@@ -1,11 +1,18 @@
 // Binds the auth API (api.ts) to the use cases.
-import { problems, type RouteBinder, SESSION_LOOKUP_PATH, USER_LOOKUP_PATH } from '@elwosa/runtime';
+import {
+  API_KEY_LOOKUP_PATH,
+  problems,
+  type RouteBinder,
+  SESSION_LOOKUP_PATH,
+  USER_LOOKUP_PATH,
+} from '@elwosa/runtime';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { authRoutes } from '../api.js';
 import type { SigningKey } from '../crypto/signing-keys.js';
 import { login, loginWithSecondFactor, REGISTER_MESSAGE, register } from '../domain/accounts.js';
 import { listUsers, setDisabled, setRoles } from '../domain/admin.js';
+import { createApiKey, listApiKeys, resolveApiKey, revokeApiKey } from '../domain/api-keys.js';
 import type { AuthContext, ClientInfo } from '../domain/context.js';
 import { beginEnrolment, confirmEnrolment, disableMfa } from '../domain/mfa.js';
 import { changePassword, getMe, renameMe } from '../domain/profile.js';
@@ -86,6 +93,18 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     await disableMfa(ctx, identity, body.password, clientInfo(req));
     return { status: 204 };
   });
+  binder.bind(router, r.createApiKey, async ({ identity, body, req }) => ({
+    status: 201,
+    body: await createApiKey(ctx, identity, body, clientInfo(req)),
+    headers: noStore,
+  }));
+  binder.bind(router, r.listApiKeys, async ({ identity }) => ({
+    body: { items: await listApiKeys(ctx, identity) },
+  }));
+  binder.bind(router, r.revokeApiKey, async ({ identity, params, req }) => {
+    await revokeApiKey(ctx, identity, params.id, clientInfo(req));
+    return { status: 204 };
+  });
   binder.bind(router, r.listUsers, async ({ query }) => ({
     body: await listUsers(ctx, query.cursor, query.limit),
   }));
@@ -113,6 +132,17 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     const userId = sid.success ? await lookupActiveSession(ctx, sid.data) : undefined;
     if (!userId) throw problems.notFound('no active session');
     res.json({ userId });
+  });
+
+  // Internal: the API-key lookup behind every verifier (by SHA-256 hash of the key).
+  router.get(`${API_KEY_LOOKUP_PATH}/:hash`, async (req, res) => {
+    const hash = z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .safeParse(req.params.hash);
+    const resolved = hash.success ? await resolveApiKey(ctx, hash.data) : undefined;
+    if (!resolved) throw problems.notFound('no such API key');
+    res.json(resolved);
   });
 
   // Internal: contact details for other services (e.g. notifications emailing a user).

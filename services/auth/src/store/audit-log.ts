@@ -16,7 +16,9 @@ export type AuditEventName =
   | 'profile.updated'
   | 'role.changed'
   | 'user.disabled'
-  | 'user.enabled';
+  | 'user.enabled'
+  | 'api_key.created'
+  | 'api_key.revoked';
 
 export interface AuditContext {
   ip: string;

@@ -3,14 +3,14 @@
 // an identity or the problem to answer with (401 with WWW-Authenticate, 503 when the
 // revocation check cannot run). The problem is returned, not thrown, so the caller can count
 // the request against the client's rate limit first.
-import { type AccessTokenVerifier, HttpProblem, type Identity } from '@elwosa/runtime';
+import { HttpProblem, type Identity } from '@elwosa/runtime';
 
 export type AuthOutcome =
   | { identity: Identity; problem?: undefined }
   | { identity?: undefined; problem: HttpProblem };
 
 export async function authenticate(
-  verifier: AccessTokenVerifier,
+  verifier: (authorization: string | undefined) => Promise<Identity>,
   authorization: string | undefined,
 ): Promise<AuthOutcome> {
   try {

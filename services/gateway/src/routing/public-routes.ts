@@ -21,10 +21,14 @@ export function expressPathToRegExp(path: string): RegExp {
   return new RegExp(`^${source}$`, 'i');
 }
 
-export function compilePublicRoutes(specs: readonly RouteSpec[]): PublicRouteMatcher {
+/** A matcher for the operations whose spec satisfies `select`. */
+export function compileRouteMatcher(
+  specs: readonly RouteSpec[],
+  select: (spec: RouteSpec) => boolean,
+): PublicRouteMatcher {
   const byMethod = new Map<string, RegExp[]>();
   for (const spec of specs) {
-    if (spec.auth !== 'public') continue;
+    if (!select(spec)) continue;
     const method = spec.method.toUpperCase();
     const list = byMethod.get(method) ?? [];
     list.push(expressPathToRegExp(spec.path));
@@ -35,3 +39,10 @@ export function compilePublicRoutes(specs: readonly RouteSpec[]): PublicRouteMat
     return patterns?.some((re) => re.test(path)) ?? false;
   };
 }
+
+export const compilePublicRoutes = (specs: readonly RouteSpec[]): PublicRouteMatcher =>
+  compileRouteMatcher(specs, (spec) => spec.auth === 'public');
+
+/** Operations that also accept personal API keys (`apiKeys: true`). */
+export const compileApiKeyRoutes = (specs: readonly RouteSpec[]): PublicRouteMatcher =>
+  compileRouteMatcher(specs, (spec) => spec.apiKeys === true);

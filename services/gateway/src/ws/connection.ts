@@ -1,12 +1,16 @@
-// One authenticated WebSocket connection: numbers every server message (per-connection `seq`),
-// greets with `hello`, answers client messages, keeps a heartbeat (a ping every `heartbeatMs`;
+// One authenticated WebSocket connection: greets with `hello`, passes on its user's events (each
+// with its cursor as `seq`; delivery-state.ts decides what goes out during and after a resume),
+// replays what a resuming client missed, answers client messages, keeps a heartbeat (a ping every `heartbeatMs`;
 // no pong by the next tick → terminate), re-checks on every tick that its session is still live
 // (logout or revocation → close 1008), closes a client that sends too much (message budget →
 // 1008), and drops one that falls too far behind (more than `maxBufferedBytes` unsent → 1013).
 import { randomUUID } from 'node:crypto';
-import type { Identity } from '@elwosa/runtime';
+import type { Identity, UserEvent } from '@elwosa/runtime';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
+import { DeliveryState } from '../live/delivery-state.js';
+import type { LiveMetrics, ResyncMetricReason } from '../live/live-metrics.js';
+import type { ReplayResult } from '../live/replay.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { HubConnection } from './hub.js';
 import { createMessageBudget, type MessageBudget, type MessageBudgetOptions } from './message-budget.js';
@@ -15,7 +19,9 @@ import {
   type Envelope,
   type HelloData,
   parseClientMessage,
-  replyTo,
+  pongTo,
+  type ResumedData,
+  type ResyncData,
   SERVER_TYPES,
 } from './protocol.js';
 
@@ -24,7 +30,10 @@ export interface ConnectionOptions {
   maxBufferedBytes: number;
   messageBudget: MessageBudgetOptions;
   metrics: GatewayMetrics;
+  liveMetrics: LiveMetrics;
   logger: Logger;
+  /** Reads the user's events after a cursor (for `resume`). */
+  replay: (lastSeq: string) => Promise<ReplayResult>;
   /** Resolves false once the session is revoked; a rejection (cannot tell) keeps the connection. */
   isSessionLive: () => Promise<boolean>;
   onClose: (connection: GatewayConnection) => void;
@@ -33,7 +42,7 @@ export interface ConnectionOptions {
 export class GatewayConnection implements HubConnection {
   readonly id = randomUUID();
   readonly userId: string;
-  private seq = 0;
+  private readonly delivery = new DeliveryState();
   private alive = true;
   private checkingSession = false;
   private readonly heartbeat: NodeJS.Timeout;
@@ -64,14 +73,30 @@ export class GatewayConnection implements HubConnection {
     this.send(SERVER_TYPES.hello, hello);
   }
 
+  /** Sends a control message (`seq: null`). */
   send(type: string, data: unknown): boolean {
+    return this.sendEnvelope({ type, seq: null, data });
+  }
+
+  deliver(event: UserEvent): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    return this.sendEvents(this.delivery.offer(event), 'live');
+  }
+
+  private sendEvents(events: readonly UserEvent[], path: 'live' | 'replay'): boolean {
+    for (const event of events) {
+      if (!this.sendEnvelope({ type: event.type, seq: event.seq, data: event.data })) return false;
+      this.options.liveMetrics.eventsDelivered.inc({ path });
+    }
+    return true;
+  }
+
+  private sendEnvelope(envelope: Envelope): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
     if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(CLOSE_CODES.tryAgainLater, 'client too slow');
       return false;
     }
-    this.seq += 1;
-    const envelope: Envelope = { type, seq: this.seq, data };
     this.socket.send(JSON.stringify(envelope));
     this.options.metrics.wsMessages.inc({ direction: 'out' });
     return true;
@@ -134,8 +159,48 @@ export class GatewayConnection implements HubConnection {
       this.send(SERVER_TYPES.error, { code: 'bad_message', message: parsed.error });
       return;
     }
-    const reply = replyTo(parsed.message);
+    const message = parsed.message;
+    if (message.type === 'resume') {
+      this.resume(message.data.lastSeq).catch((err: unknown) => {
+        this.logger.error({ err }, 'resume failed');
+        this.close(CLOSE_CODES.internalError, 'resume failed');
+      });
+      return;
+    }
+    this.delivery.stopTracking();
+    const reply = pongTo(message);
     this.send(reply.type, reply.data);
+  }
+
+  /** Replays the events after `lastSeq`, holding live ones back meanwhile; or tells the client to resync. */
+  private async resume(lastSeq: string): Promise<void> {
+    const refused = this.delivery.beginResume(lastSeq);
+    if (refused) {
+      this.resync(lastSeq, refused);
+      return;
+    }
+    const result = await this.options.replay(lastSeq);
+    if (!result.ok) {
+      this.resync(lastSeq, result.reason);
+      this.sendEvents(this.delivery.abandonResume(), 'live');
+      return;
+    }
+    const { events, overflowed } = this.delivery.finishResume(result.events);
+    if (overflowed) {
+      this.close(CLOSE_CODES.tryAgainLater, 'client too slow');
+      return;
+    }
+    this.options.liveMetrics.resumes.inc({ outcome: 'replayed' });
+    if (!this.sendEvents(events, 'replay')) return;
+    const resumed: ResumedData = { lastSeq, replayed: events.length };
+    this.send(SERVER_TYPES.resumed, resumed);
+  }
+
+  private resync(lastSeq: string, reason: ResyncMetricReason): void {
+    this.options.liveMetrics.resumes.inc({ outcome: 'resync' });
+    this.options.liveMetrics.resyncs.inc({ reason });
+    const data: ResyncData = { lastSeq, reason };
+    this.send(SERVER_TYPES.resync, data);
   }
 }
 

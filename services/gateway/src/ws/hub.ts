@@ -1,12 +1,12 @@
-// The registry of open WebSocket connections per user. Later issues deliver events through
-// `sendToUser` (and plug Redis pub/sub fan-out in front of it, so every replica delivers to the
-// connections it holds).
+// The registry of open WebSocket connections per user. The user-events relay (live/) hands every
+// event to `deliver`, which passes it to that user's connections on this replica and nobody else's.
+import type { UserEvent } from '@elwosa/runtime';
 
 export interface HubConnection {
   readonly id: string;
   readonly userId: string;
-  /** Sends a server message; false when the connection cannot take it (closed, or too far behind). */
-  send(type: string, data: unknown): boolean;
+  /** Passes a user event on; false when the connection cannot take it (closed, or too far behind). */
+  deliver(event: UserEvent): boolean;
   close(code: number, reason: string): void;
 }
 
@@ -37,11 +37,13 @@ export class ConnectionRegistry {
     return [...(this.byUser.get(userId) ?? [])];
   }
 
-  /** Sends to every connection of the user; returns how many took the message. */
-  sendToUser(userId: string, type: string, data: unknown): number {
+  /** Passes the event to every connection of its user; returns how many took it. */
+  deliver(event: UserEvent): number {
+    const set = this.byUser.get(event.userId);
+    if (!set) return 0;
     let delivered = 0;
-    for (const connection of this.connectionsOf(userId)) {
-      if (connection.send(type, data)) delivered++;
+    for (const connection of [...set]) {
+      if (connection.deliver(event)) delivered++;
     }
     return delivered;
   }

@@ -1,6 +1,8 @@
 // The real-time protocol at /ws (ARCHITECTURE.md §6, contract): JSON envelopes
-// `{type, seq, data}`. Server messages carry a per-connection sequence number starting at 1
-// (the `hello`); clients send `ping` and `resume {lastSeq}`. Later issues add event types.
+// `{type, seq, data}`. A user event (`task.created`, `notification.created` …) carries its cursor
+// in the user's event log as `seq` (`"<ms>-<n>"`, increasing per user, the same on every
+// connection and replica); control messages (`hello`, `pong`, `resumed`, `resync`, `error`) carry
+// `seq: null`. Clients send `ping` and `resume {lastSeq}` (the `seq` of the last event they got).
 import { z } from 'zod';
 
 export const WS_PATH = '/ws';
@@ -17,6 +19,7 @@ export const CLOSE_CODES = {
   unsupportedData: 1003,
   policyViolation: 1008,
   messageTooBig: 1009,
+  internalError: 1011,
   tryAgainLater: 1013,
 } as const;
 
@@ -25,7 +28,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('resume'),
     seq: z.number().int().optional(),
-    data: z.object({ lastSeq: z.number().int().nonnegative() }),
+    // Any string up to 64 characters: a malformed cursor is answered with `resync`, not `error`.
+    data: z.object({ lastSeq: z.string().max(64) }),
   }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -40,6 +44,8 @@ export interface HelloData {
 export const SERVER_TYPES = {
   hello: 'hello',
   pong: 'pong',
+  /** The replay after a `resume` is complete: `{lastSeq, replayed}`; live events follow. */
+  resumed: 'resumed',
   /** The server cannot replay what was missed: the client re-fetches (`GET …/changes?since=`). */
   resync: 'resync',
   error: 'error',
@@ -47,8 +53,19 @@ export const SERVER_TYPES = {
 
 export interface Envelope<T = unknown> {
   type: string;
-  seq: number;
+  /** The event's cursor; null on control messages. */
+  seq: string | null;
   data: T;
+}
+
+export interface ResumedData {
+  lastSeq: string;
+  replayed: number;
+}
+
+export interface ResyncData {
+  lastSeq: string;
+  reason: string;
 }
 
 export type ParsedClientMessage = { ok: true; message: ClientMessage } | { ok: false; error: string };
@@ -65,15 +82,7 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   return { ok: true, message: result.data };
 }
 
-/** The reply to a client message (without its seq, which the connection assigns). */
-export function replyTo(message: ClientMessage): { type: string; data: unknown } {
-  switch (message.type) {
-    case 'ping':
-      return { type: SERVER_TYPES.pong, data: message.data ?? null };
-    case 'resume':
-      return {
-        type: SERVER_TYPES.resync,
-        data: { lastSeq: message.data.lastSeq, reason: 'history unavailable' },
-      };
-  }
+/** The answer to a `ping`. */
+export function pongTo(message: Extract<ClientMessage, { type: 'ping' }>): { type: string; data: unknown } {
+  return { type: SERVER_TYPES.pong, data: message.data ?? null };
 }

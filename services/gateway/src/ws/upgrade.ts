@@ -16,6 +16,8 @@ import {
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { authenticate } from '../identity/authenticate.js';
+import type { LiveMetrics } from '../live/live-metrics.js';
+import type { ReplayResult } from '../live/replay.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { RateLimitStep } from '../ratelimit/rate-limit-step.js';
 import { normalizePath, splitTarget } from '../routing/normalize-path.js';
@@ -32,6 +34,9 @@ export interface UpgradeOptions {
   rateLimit: RateLimitStep;
   hub: ConnectionRegistry;
   metrics: GatewayMetrics;
+  liveMetrics: LiveMetrics;
+  /** Reads a user's events after a cursor (for `resume`). */
+  replay: (userId: string, lastSeq: string) => Promise<ReplayResult>;
   logger: Logger;
   heartbeatMs: number;
   /** Resolves the client address the way express does (trusted proxy hops). */
@@ -125,6 +130,8 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
         maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
         messageBudget: options.messageBudget ?? DEFAULT_MESSAGE_BUDGET,
         metrics,
+        liveMetrics: options.liveMetrics,
+        replay: (lastSeq) => options.replay(identity.userId, lastSeq),
         logger,
         isSessionLive: () =>
           options.sessionCheck({ sub: identity.userId, sid: identity.sessionId, roles: identity.roles }),

@@ -3,7 +3,8 @@
 import './express-request.js';
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { AccessTokenVerifier } from '../identity/access-token.js';
+import { type AccessTokenVerifier, bearerToken } from '../identity/access-token.js';
+import { type ApiKeyVerifier, isApiKey } from '../identity/api-key.js';
 import type { Identity } from '../identity/identity.js';
 import { hasPermission } from '../identity/permissions.js';
 import { type HttpProblem, problems } from './problem.js';
@@ -56,19 +57,27 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
 
 export interface RouteBinder {
   bind<S extends RouteSpec>(router: Router, spec: S, handler: RouteHandler<S>): void;
-  /** Authenticates a request outside a route spec (e.g. a WebSocket upgrade). */
-  authenticate(req: Request): Promise<Identity>;
+  /** Authenticates a request outside a route spec (access tokens, or API keys when allowed). */
+  authenticate(req: Request, allowApiKeys?: boolean): Promise<Identity>;
 }
 
-export function createRouteBinder(verifier: AccessTokenVerifier): RouteBinder {
-  const authenticate = async (req: Request): Promise<Identity> => verifier(req.headers.authorization);
+export function createRouteBinder(
+  verifier: AccessTokenVerifier,
+  apiKeyVerifier?: ApiKeyVerifier,
+): RouteBinder {
+  const authenticate = async (req: Request, allowApiKeys = false): Promise<Identity> => {
+    const authorization = req.headers.authorization;
+    if (allowApiKeys && apiKeyVerifier && isApiKey(bearerToken(authorization)))
+      return apiKeyVerifier(authorization);
+    return verifier(authorization);
+  };
   return {
     authenticate,
     bind(router, spec, handler) {
       router[spec.method](spec.path, async (req: Request, res: Response) => {
         let identity: Identity | undefined;
         if (spec.auth !== 'public') {
-          identity = await authenticate(req);
+          identity = await authenticate(req, spec.apiKeys === true);
           req.identity = identity;
           if (typeof spec.auth === 'object' && !hasPermission(identity.permissions, spec.auth.permission)) {
             throw problems.forbidden(`missing permission ${spec.auth.permission}`);

@@ -23,6 +23,8 @@ export interface RouteSpec<
   summary: string;
   tags: string[];
   auth: RouteAuth;
+  /** Also accept personal API keys (`Bearer elw_…`) besides access tokens (scripts, OpenAI clients). */
+  apiKeys?: boolean;
   body?: B;
   query?: Q;
   params?: P;

@@ -9,6 +9,7 @@ import { createRouteBinder, type RouteBinder } from '../http/bind-route.js';
 import { problems } from '../http/problem.js';
 import { createServiceApp, type ErrorMapper } from '../http/service-app.js';
 import type { AccessTokenVerifier, SessionCheck } from '../identity/access-token.js';
+import { type ApiKeyVerifier, createApiKeyVerifier } from '../identity/api-key.js';
 import { createCachingVerifier } from '../identity/caching-verifier.js';
 import { createSessionCheck } from '../identity/session-check.js';
 import { type HttpServerHandle, listen } from '../lifecycle/http-server.js';
@@ -41,6 +42,8 @@ export interface ServiceHost {
   verifier: AccessTokenVerifier;
   /** The live-session check inside the verifier, for connections that outlive a request. */
   sessionCheck: SessionCheck;
+  /** Resolves personal API keys (routes with `apiKeys: true`). */
+  apiKeyVerifier: ApiKeyVerifier;
   /** Starts listening on the target's port and registers the shutdown hooks. */
   start(): Promise<RunningService & { server: HttpServerHandle }>;
 }
@@ -76,7 +79,8 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     audience: deps.config.jwt.audience,
     sessionCheck,
   });
-  const binder = createRouteBinder(verifier);
+  const apiKeyVerifier = createApiKeyVerifier({ cache: deps.cache, authUrl: deps.config.serviceUrls.auth });
+  const binder = createRouteBinder(verifier, apiKeyVerifier);
   return {
     target,
     logger,
@@ -87,6 +91,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     binder,
     verifier,
     sessionCheck,
+    apiKeyVerifier,
     async start() {
       const port = deps.config.ports[target];
       const server = await listen(app, port);
