@@ -96,7 +96,6 @@ export class Reconciler {
   private async sync(stack: ElwosaStack): Promise<WorkResult> {
     const key = stackKey(stack.metadata.namespace, stack.metadata.name);
     const capabilities = await this.deps.capabilities();
-    const secretsHash = await this.secretsHash(stack);
     const secrets = this.material.get(key) ?? generateSecrets();
     this.material.set(key, secrets);
     const inputs = {
@@ -104,55 +103,14 @@ export class Reconciler {
       capabilities,
       dashboards: this.deps.dashboards,
       secrets,
-      secretsHash,
+      secretsHash: await this.secretsHash(stack),
     };
     const ctx = stackContext(stack, inputs);
     const desired = desiredObjects(stack, inputs);
-    const byStage = (stage: DesiredObject['stage']) => desired.filter((d) => d.stage === stage);
-
-    let applyError: string | undefined;
-    let degraded: Observation['degraded'];
-    const applyStage = async (stage: DesiredObject['stage']) => {
-      for (const d of byStage(stage)) {
-        try {
-          await this.applyObject(d);
-        } catch (err) {
-          if (isStatus(err, 422) && d.object.kind === 'StatefulSet') {
-            degraded = {
-              reason: 'ImmutableFieldChanged',
-              message: `${d.object.metadata.name}: recreating the StatefulSet (orphaning its pods) to change an immutable field`,
-            };
-            await this.recreateOrphaning(d);
-            continue;
-          }
-          throw err;
-        }
-      }
-    };
-
     const database = await this.databaseReadiness(ctx);
     const cache = await this.cacheReadiness(ctx);
-    let migrations = jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
-    try {
-      await applyStage('foundation');
-      if (database.ready && cache.ready) {
-        await applyStage('migrations');
-        migrations = jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
-      }
-      if (migrations.state === 'succeeded') await applyStage('services');
-      await this.prune(stack, desired, capabilities, migrations.state === 'succeeded');
-    } catch (err) {
-      applyError = err instanceof Error ? err.message : String(err);
-    }
+    const outcome = await this.bringUp(ctx, desired, database.ready && cache.ready);
 
-    const targets: Partial<Record<Target, Readiness>> = {};
-    for (const t of TARGETS) {
-      if (!ctx.spec.services[t].enabled) continue;
-      const d = this.cached(KINDS.deployment, ctx.namespace, names.target(ctx.name, t));
-      targets[t] = d
-        ? workloadReadiness(d as never, t)
-        : { ready: false, reason: 'Waiting', message: `${t}: waiting for migrations` };
-    }
     const previous = this.statuses.pending(key, stack.metadata.resourceVersion) ?? stack.status;
     const status = computeStatus({
       generation: stack.metadata.generation ?? 1,
@@ -162,25 +120,88 @@ export class Reconciler {
       gatewayURL: gatewayUrl(ctx),
       database,
       cache,
-      migrations,
-      targets,
+      migrations: outcome.migrations,
+      targets: this.targetReadiness(ctx),
       ollama: this.ollamaReadiness(ctx),
       openAIConfigured: ctx.spec.ai.openai?.secretRef !== undefined,
       monitoring: this.monitoringReadiness(ctx),
-      applyError,
-      ...(degraded ? { degraded } : {}),
+      applyError: outcome.applyError,
+      ...(outcome.degraded ? { degraded: outcome.degraded } : {}),
     });
     await this.writeStatus(stack, previous, status);
     this.deps.metrics.setConditions(ctx.namespace, ctx.name, status.conditions ?? []);
-    if (applyError) throw new Error(applyError);
+    if (outcome.applyError) throw new Error(outcome.applyError);
     return status.phase === 'Ready' ? {} : { requeueAfterMs: this.deps.pollMs };
   }
 
-  /** Objects of kinds with an informer come from its cache; others are read from the API. */
+  /**
+   * Ordered bring-up: the foundation; once the data stores are ready, the migrations Job; once
+   * it succeeded, the services. Then pruning. Errors end the bring-up and are reported.
+   */
+  private async bringUp(
+    ctx: StackContext,
+    desired: readonly DesiredObject[],
+    dataStoresReady: boolean,
+  ): Promise<{
+    migrations: ReturnType<typeof jobState>;
+    applyError?: string;
+    degraded?: Observation['degraded'];
+  }> {
+    const migrationsJob = () =>
+      jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
+    let migrations = migrationsJob();
+    let degraded: Observation['degraded'];
+    const applyStage = async (stage: DesiredObject['stage']) => {
+      for (const d of desired.filter((x) => x.stage === stage)) {
+        try {
+          await this.applyObject(d);
+        } catch (err) {
+          if (!(isStatus(err, 422) && d.object.kind === 'StatefulSet')) throw err;
+          degraded = {
+            reason: 'ImmutableFieldChanged',
+            message: `${d.object.metadata.name}: recreating the StatefulSet (orphaning its pods) to change an immutable field`,
+          };
+          await this.recreateOrphaning(d);
+        }
+      }
+    };
+    try {
+      await applyStage('foundation');
+      if (dataStoresReady) {
+        await applyStage('migrations');
+        migrations = migrationsJob();
+      }
+      if (migrations.state === 'succeeded') await applyStage('services');
+      await this.prune(ctx.stack, desired, ctx.inputs.capabilities, migrations.state === 'succeeded');
+      return { migrations, ...(degraded ? { degraded } : {}) };
+    } catch (err) {
+      return {
+        migrations,
+        applyError: err instanceof Error ? err.message : String(err),
+        ...(degraded ? { degraded } : {}),
+      };
+    }
+  }
+
+  /** Enabled targets: their Deployment's readiness, or waiting (not applied before migrations). */
+  private targetReadiness(ctx: StackContext): Partial<Record<Target, Readiness>> {
+    const targets: Partial<Record<Target, Readiness>> = {};
+    for (const t of TARGETS) {
+      if (!ctx.spec.services[t].enabled) continue;
+      const d = this.cached(KINDS.deployment, ctx.namespace, names.target(ctx.name, t));
+      targets[t] = d
+        ? workloadReadiness(d as never, t)
+        : { ready: false, reason: 'Waiting', message: `${t}: waiting for migrations` };
+    }
+    return targets;
+  }
+
+  /** An object from the informer cache of its kind. */
   private cached(kind: Kind, namespace: string, name: string): KubeObjectJson | undefined {
     return this.deps.cache(kind)?.get(namespace, name);
   }
 
+  /** From the informer cache when the operator keeps one for the kind, else from the API. */
   private async live(kind: Kind, namespace: string, name: string): Promise<KubeObjectJson | undefined> {
     const cache = this.deps.cache(kind);
     return cache ? cache.get(namespace, name) : this.deps.api.find(kind, namespace, name);
