@@ -5,7 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
+import { discoveryDocument } from './discovery.js';
 import { ConflictError, type KubeRecord } from './fields.js';
+import { applyJsonPatch, type JsonPatchOp } from './json-patch.js';
 import { groupVersion, type ResourceType } from './resources.js';
 import { parseLabelSelector } from './selectors.js';
 import { ControllerSimulation, type SimulationOptions } from './simulation.js';
@@ -142,7 +144,7 @@ export class TestApiServer {
       throw new ApiError(fault.status, REASONS[fault.status] ?? 'Unknown', `injected ${fault.status}`);
     }
 
-    const discovery = this.discovery(path);
+    const discovery = discoveryDocument(path, this.store.resourceTypes(), this.url.replace('http://', ''));
     if (discovery) return sendJson(res, 200, discovery);
 
     const route = this.route(path);
@@ -345,60 +347,6 @@ export class TestApiServer {
     };
   }
 
-  private discovery(path: string): KubeRecord | undefined {
-    const types = this.store.resourceTypes();
-    if (path === '/version') {
-      return {
-        major: '1',
-        minor: '32',
-        gitVersion: 'v1.32.0-elwosa-test',
-        gitCommit: 'test',
-        gitTreeState: 'clean',
-        buildDate: '2026-01-01T00:00:00Z',
-        goVersion: 'go1.23',
-        compiler: 'gc',
-        platform: 'linux/amd64',
-      };
-    }
-    if (path === '/healthz' || path === '/readyz' || path === '/livez') return undefined;
-    if (path === '/api')
-      return {
-        kind: 'APIVersions',
-        versions: ['v1'],
-        serverAddressByClientCIDRs: [
-          { clientCIDR: '0.0.0.0/0', serverAddress: this.url.replace('http://', '') },
-        ],
-      };
-    if (path === '/apis') {
-      const groups = new Map<string, string[]>();
-      for (const t of types)
-        if (t.group) groups.set(t.group, [...new Set([...(groups.get(t.group) ?? []), t.version])]);
-      return {
-        kind: 'APIGroupList',
-        apiVersion: 'v1',
-        groups: [...groups].map(([name, versions]) => apiGroup(name, versions)),
-      };
-    }
-    const m = /^\/(?:api\/(v1)|apis\/([^/]+)(?:\/([^/]+))?)$/.exec(path);
-    if (!m) return undefined;
-    if (m[1])
-      return resourceList(
-        'v1',
-        types.filter((t) => t.group === ''),
-      );
-    const group = m[2] as string;
-    const inGroup = types.filter((t) => t.group === group);
-    if (inGroup.length === 0) return undefined;
-    if (!m[3])
-      return {
-        kind: 'APIGroup',
-        apiVersion: 'v1',
-        ...apiGroup(group, [...new Set(inGroup.map((t) => t.version))]),
-      };
-    const inVersion = inGroup.filter((t) => t.version === m[3]);
-    return inVersion.length > 0 ? resourceList(`${group}/${m[3]}`, inVersion) : undefined;
-  }
-
   private sendError(res: ServerResponse, req: IncomingMessage, err: unknown): void {
     if (res.headersSent) {
       res.end();
@@ -416,46 +364,6 @@ function errorStatus(err: unknown): [number, string] {
   if (err instanceof ApiError) return [err.code, err.reason];
   if (err instanceof SyntaxError) return [400, 'BadRequest'];
   return [500, 'InternalError'];
-}
-
-function apiGroup(name: string, versions: string[]) {
-  const sorted = [...versions].sort().reverse();
-  return {
-    name,
-    versions: sorted.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
-    preferredVersion: { groupVersion: `${name}/${sorted[0]}`, version: sorted[0] },
-  };
-}
-
-function resourceList(gv: string, types: ResourceType[]) {
-  const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-  return {
-    kind: 'APIResourceList',
-    apiVersion: 'v1',
-    groupVersion: gv,
-    resources: types.flatMap((t) => [
-      {
-        name: t.plural,
-        singularName: t.singular,
-        namespaced: t.namespaced,
-        kind: t.kind,
-        verbs,
-        ...(t.shortNames ? { shortNames: t.shortNames } : {}),
-        ...(t.categories ? { categories: t.categories } : {}),
-      },
-      ...(t.statusSubresource
-        ? [
-            {
-              name: `${t.plural}/status`,
-              singularName: '',
-              namespaced: t.namespaced,
-              kind: t.kind,
-              verbs: ['get', 'patch', 'update'],
-            },
-          ]
-        : []),
-    ]),
-  };
 }
 
 function statusBody(code: number, reason: string, message: string) {
@@ -480,36 +388,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function parseBody(body: string, contentType: string | undefined): KubeRecord {
   return (contentType?.includes('yaml') ? parseYaml(body) : JSON.parse(body)) as KubeRecord;
-}
-
-interface JsonPatchOp {
-  op: 'add' | 'remove' | 'replace' | 'test';
-  path: string;
-  value?: unknown;
-}
-
-function applyJsonPatch(doc: KubeRecord, ops: JsonPatchOp[]): KubeRecord {
-  const out = structuredClone(doc);
-  for (const op of ops) {
-    const parts = op.path
-      .split('/')
-      .slice(1)
-      .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
-    const last = parts.pop() as string;
-    let parent: unknown = out;
-    for (const p of parts) parent = (parent as Record<string, unknown>)[p];
-    if (parent === null || typeof parent !== 'object')
-      throw new ApiError(422, 'Invalid', `path ${op.path} does not exist`);
-    const container = parent as Record<string, unknown> & unknown[];
-    if (op.op === 'test') {
-      if (JSON.stringify(container[last as never]) !== JSON.stringify(op.value))
-        throw new ApiError(422, 'Invalid', `test failed at ${op.path}`);
-    } else if (op.op === 'remove') {
-      if (Array.isArray(container)) container.splice(Number(last), 1);
-      else delete container[last];
-    } else if (Array.isArray(container) && op.op === 'add') {
-      container.splice(last === '-' ? container.length : Number(last), 0, op.value);
-    } else container[last as never] = op.value as never;
-  }
-  return out;
 }

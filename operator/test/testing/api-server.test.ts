@@ -175,6 +175,41 @@ describe('CRUD', () => {
     await expect(api.replace({ ...a, data: { k: 'w' } })).rejects.toMatchObject({ code: 409 });
   });
 
+  it('applies JSON patches and JSON merge patches', async () => {
+    await api.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'p', namespace: 'ns', finalizers: ['a', 'b'] },
+      data: { x: '1' },
+    } as never);
+    const patched = await raw(
+      'PATCH',
+      '/api/v1/namespaces/ns/configmaps/p',
+      [
+        { op: 'test', path: '/data/x', value: '1' },
+        { op: 'remove', path: '/metadata/finalizers/0' },
+        { op: 'add', path: '/data/y', value: '2' },
+      ],
+      'application/json-patch+json',
+    );
+    expect(patched.body.metadata.finalizers).toEqual(['b']);
+    expect(patched.body.data).toEqual({ x: '1', y: '2' });
+    const failed = await raw(
+      'PATCH',
+      '/api/v1/namespaces/ns/configmaps/p',
+      [{ op: 'test', path: '/data/x', value: 'no' }],
+      'application/json-patch+json',
+    );
+    expect(failed.status).toBe(422);
+    const merged = await raw(
+      'PATCH',
+      '/api/v1/namespaces/ns/configmaps/p',
+      { data: { x: null, z: '3' } },
+      'application/merge-patch+json',
+    );
+    expect(merged.body.data).toEqual({ y: '2', z: '3' });
+  });
+
   it('injects faults for matching requests only, the given number of times', async () => {
     server.injectFault({ method: 'GET', path: /\/configmaps\/a$/, status: 500, times: 2 });
     const get = () => api.get(KINDS.configMap, 'ns', 'a').catch((e: KubeError) => e.code);
