@@ -1,23 +1,11 @@
-// /ws: authentication at upgrade, the envelope protocol, payload limit, heartbeat, fan-out to a
-// user's connections, rate limiting of upgrades, and 1001 on shutdown.
+// /ws: authentication at upgrade, the envelope protocol, payload limit, heartbeat, backpressure,
+// rate limiting of upgrades, and 1001 on shutdown (event delivery and resume: live-updates.test.ts).
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
 import { type Harness, startHarness } from '../support/harness.js';
 import { rawRequest } from '../support/raw-request.js';
-
-interface Envelope {
-  type: string;
-  seq: number;
-  data: Record<string, unknown>;
-}
-
-interface Client {
-  ws: WebSocket;
-  messages: Envelope[];
-  next(): Promise<Envelope>;
-  closed: Promise<{ code: number; reason: string }>;
-}
+import { openClient as open } from '../support/ws-client.js';
 
 // Short for the tests, long enough that a busy machine does not miss a pong.
 const HEARTBEAT_MS = 400;
@@ -29,34 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-function open(url: string, protocols: string[] = [], options: ClientOptions = {}): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, options);
-    const messages: Envelope[] = [];
-    const waiting: Array<(m: Envelope) => void> = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) =>
-      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
-    );
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Envelope;
-      const waiter = waiting.shift();
-      if (waiter) waiter(message);
-      else messages.push(message);
-    });
-    const next = () =>
-      new Promise<Envelope>((r) => {
-        const queued = messages.shift();
-        if (queued) r(queued);
-        else waiting.push(r);
-      });
-    ws.once('open', () => resolve({ ws, messages, next, closed }));
-    ws.once('unexpected-response', (_req, res) =>
-      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { res })),
-    );
-    ws.once('error', reject);
-  });
-}
 
 async function rejected(
   url: string,
@@ -111,7 +71,7 @@ describe('authentication at upgrade', () => {
     const { token, userId } = await h.login();
     const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
     const hello = await client.next();
-    expect(hello).toMatchObject({ type: 'hello', seq: 1, data: { userId, heartbeatMs: HEARTBEAT_MS } });
+    expect(hello).toMatchObject({ type: 'hello', seq: null, data: { userId, heartbeatMs: HEARTBEAT_MS } });
     expect(hello.data.connectionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await connections()).toBe(1);
     client.ws.close();
@@ -140,37 +100,18 @@ describe('authentication at upgrade', () => {
 });
 
 describe('protocol', () => {
-  it('answers ping and resume with the next sequence numbers, and reports bad messages', async () => {
+  it('answers ping, reports bad messages, and control messages carry no seq', async () => {
     const { token } = await h.login();
     const client = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
     await client.next();
     client.ws.send(JSON.stringify({ type: 'ping', data: { n: 1 } }));
-    expect(await client.next()).toEqual({ type: 'pong', seq: 2, data: { n: 1 } });
+    expect(await client.next()).toEqual({ type: 'pong', seq: null, data: { n: 1 } });
     client.ws.send(JSON.stringify({ type: 'resume', data: { lastSeq: 41 } }));
-    expect(await client.next()).toMatchObject({ type: 'resync', seq: 3, data: { lastSeq: 41 } });
+    expect(await client.next()).toMatchObject({ type: 'error', seq: null, data: { code: 'bad_message' } });
     client.ws.send('{"type":"subscribe","data":{"userId":"someone-else"}}');
-    expect(await client.next()).toMatchObject({ type: 'error', seq: 4, data: { code: 'bad_message' } });
+    expect(await client.next()).toMatchObject({ type: 'error', seq: null, data: { code: 'bad_message' } });
     client.ws.close();
     await client.closed;
-  });
-
-  it('delivers sendToUser to every connection of that user only, each with its own seq', async () => {
-    const alice = await h.login();
-    const bob = await h.login();
-    const a1 = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${alice.token}` } });
-    const a2 = await open(h.wsUrl, ['elwosa.v1', `bearer.${alice.token}`]);
-    const b = await open(h.wsUrl, [], { headers: { authorization: `Bearer ${bob.token}` } });
-    await Promise.all([a1.next(), a2.next(), b.next()]);
-    a1.ws.send('{"type":"ping"}');
-    await a1.next();
-    expect(h.gateway.hub.sendToUser(alice.userId, 'task.created', { id: 't1' })).toBe(2);
-    expect(await a1.next()).toEqual({ type: 'task.created', seq: 3, data: { id: 't1' } });
-    expect(await a2.next()).toEqual({ type: 'task.created', seq: 2, data: { id: 't1' } });
-    b.ws.send('{"type":"ping"}');
-    expect((await b.next()).type).toBe('pong');
-    for (const c of [a1, a2, b]) c.ws.close();
-    await Promise.all([a1.closed, a2.closed, b.closed]);
-    expect(h.gateway.hub.connectionsOf(alice.userId)).toHaveLength(0);
   });
 
   it('a message over 64 KiB closes the connection with 1009', async () => {
@@ -214,7 +155,8 @@ describe('backpressure', () => {
     socket.pause();
     const chunk = 'x'.repeat(64 * 1024);
     let accepted = 0;
-    for (let i = 0; i < 400 && h.gateway.hub.sendToUser(userId, 'bulk', chunk) === 1; i++) accepted++;
+    const event = (i: number) => ({ userId, seq: `${i + 1}-0`, type: 'bulk', data: chunk });
+    for (let i = 0; i < 400 && h.gateway.hub.deliver(event(i)) === 1; i++) accepted++;
     expect(accepted).toBeLessThan(400);
     socket.resume();
     expect((await client.closed).code).toBe(1013);

@@ -1,6 +1,7 @@
+import type { UserEvent } from '@elwosa/runtime';
 import { describe, expect, it } from 'vitest';
 import { ConnectionRegistry, type HubConnection } from '../../src/ws/hub.js';
-import { parseClientMessage, replyTo } from '../../src/ws/protocol.js';
+import { parseClientMessage, pongTo } from '../../src/ws/protocol.js';
 import { offeredSubprotocols, redactTarget, upgradeAuthorization } from '../../src/ws/token.js';
 
 describe('client messages', () => {
@@ -9,25 +10,24 @@ describe('client messages', () => {
       ok: true,
       message: { type: 'ping', data: { t: 1 } },
     });
-    const resume = parseClientMessage('{"type":"resume","data":{"lastSeq":7}}');
-    expect(resume.ok && resume.message).toEqual({ type: 'resume', data: { lastSeq: 7 } });
+    const resume = parseClientMessage('{"type":"resume","data":{"lastSeq":"1700000000000-3"}}');
+    expect(resume.ok && resume.message).toEqual({ type: 'resume', data: { lastSeq: '1700000000000-3' } });
   });
 
   it.each([
     'not json',
     '{"type":"subscribe","data":{"userId":"other"}}',
-    '{"type":"resume","data":{"lastSeq":-1}}',
+    '{"type":"resume","data":{"lastSeq":7}}',
+    `{"type":"resume","data":{"lastSeq":"${'1'.repeat(65)}"}}`,
+    '{"type":"resume","data":{}}',
     '[]',
   ])('rejects %s', (text) => {
     expect(parseClientMessage(text).ok).toBe(false);
   });
 
-  it('replies pong to ping and resync to resume', () => {
-    expect(replyTo({ type: 'ping', data: 1 })).toEqual({ type: 'pong', data: 1 });
-    expect(replyTo({ type: 'resume', data: { lastSeq: 3 } })).toMatchObject({
-      type: 'resync',
-      data: { lastSeq: 3 },
-    });
+  it('replies pong to ping', () => {
+    expect(pongTo({ type: 'ping', data: 1 })).toEqual({ type: 'pong', data: 1 });
+    expect(pongTo({ type: 'ping' })).toEqual({ type: 'pong', data: null });
   });
 });
 
@@ -56,21 +56,27 @@ describe('upgrade token', () => {
 });
 
 describe('connection registry', () => {
-  const connection = (id: string, userId: string, sent: unknown[], accept = true): HubConnection => ({
+  const connection = (id: string, userId: string, got: UserEvent[], accept = true): HubConnection => ({
     id,
     userId,
-    send: (type, data) => {
-      if (accept) sent.push({ type, data });
+    deliver: (event) => {
+      if (accept) got.push(event);
       return accept;
     },
     close: () => {},
   });
+  const event = (userId: string): UserEvent => ({
+    userId,
+    seq: '1-0',
+    type: 'task.created',
+    data: { id: 1 },
+  });
 
-  it('sends to every connection of one user only', () => {
+  it("delivers to every connection of the event's user only", () => {
     const hub = new ConnectionRegistry();
-    const a1: unknown[] = [];
-    const a2: unknown[] = [];
-    const b: unknown[] = [];
+    const a1: UserEvent[] = [];
+    const a2: UserEvent[] = [];
+    const b: UserEvent[] = [];
     const ca1 = connection('1', 'a', a1);
     hub.add(ca1);
     hub.add(ca1);
@@ -78,14 +84,14 @@ describe('connection registry', () => {
     hub.add(connection('3', 'b', b));
     hub.add(connection('4', 'a', [], false));
     expect(hub.size).toBe(4);
-    expect(hub.sendToUser('a', 'task.created', { id: 1 })).toBe(2);
-    expect(a1).toEqual([{ type: 'task.created', data: { id: 1 } }]);
+    expect(hub.deliver(event('a'))).toBe(2);
+    expect(a1).toEqual([event('a')]);
     expect(a2).toHaveLength(1);
     expect(b).toHaveLength(0);
     hub.remove(ca1);
     hub.remove(ca1);
     expect(hub.size).toBe(3);
     expect(hub.connectionsOf('a').map((c) => c.id)).toEqual(['2', '4']);
-    expect(hub.sendToUser('nobody', 'x', null)).toBe(0);
+    expect(hub.deliver(event('nobody'))).toBe(0);
   });
 });

@@ -1,0 +1,56 @@
+// A cache bus whose log reads (readRange) can be held at a gate, so a test can publish events
+// while a resume's replay is in progress — either before the read reaches the cache or after.
+import type { CacheBus } from '@elwosa/runtime';
+
+export interface Gate {
+  /** Resolves when a held read is waiting at the gate. */
+  entered: Promise<void>;
+  release(): void;
+}
+
+export interface GatedCache {
+  cache: CacheBus;
+  /** Holds the next readRange `before` or `after` it reads from the underlying cache. */
+  holdNextRead(where: 'before' | 'after'): Gate;
+}
+
+export function gateReads(inner: CacheBus): GatedCache {
+  let pending: { where: 'before' | 'after'; enter: () => void; released: Promise<void> } | undefined;
+  const cache = new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property !== 'readRange') {
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (stream: string, afterId: string, count: number) => {
+        const gate = pending;
+        pending = undefined;
+        if (gate?.where === 'before') {
+          gate.enter();
+          await gate.released;
+        }
+        const entries = await target.readRange(stream, afterId, count);
+        if (gate?.where === 'after') {
+          gate.enter();
+          await gate.released;
+        }
+        return entries;
+      };
+    },
+  });
+  return {
+    cache,
+    holdNextRead(where) {
+      let enter!: () => void;
+      let release!: () => void;
+      const entered = new Promise<void>((r) => {
+        enter = r;
+      });
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      pending = { where, enter, released };
+      return { entered, release };
+    },
+  };
+}
