@@ -1,7 +1,8 @@
 // Shared helpers of the notifications integration tests.
 import { randomUUID } from 'node:crypto';
-import { type CacheBus, emitDomainEvent } from '@elwosa/runtime';
-import pg from 'pg';
+import { type CacheBus, createPrismaClient, emitDomainEvent, type PrismaHandle } from '@elwosa/runtime';
+import { PrismaClient } from '../src/generated/prisma/client.js';
+import { NOTIFICATIONS_SCHEMA } from '../src/service.js';
 
 export { Api, registerAndLogin, type Tokens, uniqueEmail } from '../../auth/test/client.js';
 
@@ -47,31 +48,7 @@ export async function emitTask(
   return id;
 }
 
-/** One query on the platform's database (a short-lived connection, as the auth tests do). */
-export async function sql<T extends pg.QueryResultRow>(
-  databaseUrl: string,
-  text: string,
-  values: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+/** A Prisma client on the platform's notifications schema (embedded: the shared connection). */
+export function openNotificationsDb(databaseUrl: string): PrismaHandle<PrismaClient> {
+  return createPrismaClient(PrismaClient, { databaseUrl, schema: NOTIFICATIONS_SCHEMA, poolSize: 3 });
 }
-
-export interface OutboxRow {
-  id: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-}
-
-export const outboxOf = (databaseUrl: string, notificationId: string) =>
-  sql<OutboxRow>(
-    databaseUrl,
-    'SELECT id, status, attempts, last_error FROM notifications.email_outbox WHERE notification_id = $1',
-    [notificationId],
-  );
