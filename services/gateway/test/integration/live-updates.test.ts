@@ -3,7 +3,14 @@
 // also for events published while the replay is read — or is told to resync. Against Redis
 // pub/sub when reachable and the in-process bus (all-in-one mode).
 import { randomUUID } from 'node:crypto';
-import { createCacheBus, publishUserEvent, type UserEvent, userEventLog } from '@elwosa/runtime';
+import {
+  createCacheBus,
+  publishUserEvent,
+  USER_EVENT_LOG_LENGTH,
+  USER_EVENTS_CHANNEL,
+  type UserEvent,
+  userEventLog,
+} from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
 import { compareCursors } from '../../src/live/cursor.js';
@@ -146,6 +153,29 @@ describe.each(backends)('live updates (%s)', (backend) => {
       await second.close();
     },
   );
+
+  it('an event whose publish arrives only after the replay that already sent it is not sent again', async () => {
+    const user = await h.login();
+    const [seen] = await publishInOrder(user.userId, 1);
+    const client = await connect(user.token);
+    const gate = gated.holdNextRead('before');
+    client.ws.send(JSON.stringify({ type: 'resume', data: { lastSeq: seen!.seq } }));
+    await gate.entered;
+    // A slow publisher: the event is in the log (so the replay sends it) but not yet on the channel.
+    const slow = { userId: user.userId, type: 'task.updated', data: { slow: true } };
+    const seq = await h.cache.append(
+      userEventLog(user.userId),
+      { type: slow.type, data: JSON.stringify(slow.data) },
+      { maxLen: USER_EVENT_LOG_LENGTH },
+    );
+    gate.release();
+    expect((await client.waitFor((m) => m.type === 'resumed')).data).toMatchObject({ replayed: 1 });
+    await h.cache.publish(USER_EVENTS_CHANNEL, JSON.stringify({ ...slow, seq }));
+    const [next] = await publishInOrder(user.userId, 1);
+    await client.waitFor((m) => m.seq === next!.seq);
+    expect(eventsOf(client).map((m) => m.seq)).toEqual([seq, next!.seq]);
+    await client.close();
+  });
 
   it('resume with the newest cursor replays nothing and continues live', async () => {
     const user = await h.login();
