@@ -208,6 +208,16 @@ export class Reconciler {
   }
 
   /**
+   * A Secret the pods reference: ours are in the (label-selected) cache; the user's (external
+   * database, OpenAI, SMTP) are not, so they are read from the API.
+   */
+  private async referencedSecret(namespace: string, name: string): Promise<KubeObjectJson | undefined> {
+    return (
+      this.cached(KINDS.secret, namespace, name) ?? (await this.deps.api.find(KINDS.secret, namespace, name))
+    );
+  }
+
+  /**
    * Apply one object unless the live one already carries the same intent hash; create-once
    * objects are only created when absent (409: someone else was first, fine).
    */
@@ -326,7 +336,7 @@ export class Reconciler {
     if (stack.spec.services.auth.enabled) refs.push(names.jwt(stack.metadata.name));
     const data: Record<string, unknown> = {};
     for (const name of [...new Set(refs.filter((r): r is string => r !== undefined))].sort()) {
-      const secret = await this.live(KINDS.secret, stack.metadata.namespace, name);
+      const secret = await this.referencedSecret(stack.metadata.namespace, name);
       data[name] = secret ? hashOf(secret.data ?? {}) : null;
     }
     return hashOf(data);
@@ -366,7 +376,7 @@ export class Reconciler {
     reason: string,
     what: string,
   ): Promise<Readiness> {
-    const found = await this.live(KINDS.secret, ctx.namespace, secret);
+    const found = await this.referencedSecret(ctx.namespace, secret);
     return found
       ? { ready: true, reason, message: `external ${what} through Secret ${secret}` }
       : {

@@ -370,6 +370,67 @@ describe('operator end to end', () => {
     expect(names('jobs', 'batch')).toEqual([]);
   });
 
+  it('waits for external database Secrets and rolls the pods when a referenced Secret changes', async () => {
+    const kc = await setup();
+    const op = await startOperator(kc);
+    operators.push(op);
+    createStack(server.store, readRepoFile('examples', 'external-db.yaml'), (s) => {
+      (s.metadata as KubeRecord).namespace = 'default';
+    });
+    await waitFor(
+      () => conditionOf(stackOf(server, 'ext'), 'DatabaseReady')?.reason === 'SecretNotFound',
+      10_000,
+      'SecretNotFound',
+    );
+    expect(conditionOf(stackOf(server, 'ext'), 'Ready')?.reason).toBe('WaitingForDatabase');
+    const secrets = type('', 'v1', 'secrets');
+    const secret = (name: string, url: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: 'default' },
+      stringData: { url },
+      data: { url: Buffer.from(url).toString('base64') },
+    });
+    server.store.create(secrets, 'default', secret('elwosa-db', 'postgresql://u:p@db:5432/e'), {
+      manager: 'kubectl',
+    });
+    server.store.create(secrets, 'default', secret('elwosa-redis', 'redis://:p@cache:6379/0'), {
+      manager: 'kubectl',
+    });
+    server.store.create(
+      secrets,
+      'default',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'openai', namespace: 'default' },
+        data: { 'api-key': 'c2stMQ==' },
+      },
+      { manager: 'kubectl' },
+    );
+    await waitForCondition(server, 'ext', 'Ready', 'True');
+    expect(conditionOf(stackOf(server, 'ext'), 'InferenceReady')?.reason).toBe('OpenAIConfigured');
+    expect(names('statefulsets', 'apps')).toEqual([]);
+
+    const hash = () =>
+      (
+        server.store.get(type('apps', 'v1', 'deployments'), 'default', 'ext-chat') as {
+          spec: { template: { metadata: { annotations: Record<string, string> } } };
+        }
+      ).spec.template.metadata.annotations['elwosa.io/config-hash'];
+    const before = hash();
+    const rotated = server.store.get(secrets, 'default', 'elwosa-db');
+    server.store.update(
+      secrets,
+      'default',
+      'elwosa-db',
+      { ...rotated, data: { url: Buffer.from('postgresql://u:rotated@db:5432/e').toString('base64') } },
+      { manager: 'kubectl' },
+    );
+    op.resyncNow();
+    await waitFor(() => hash() !== before, 10_000, 'a new config hash');
+  });
+
   it('lets a second instance idle while the first holds the Lease, and take over when it stops', async () => {
     const kc = await setup();
     const first = await startOperator(kc, { identity: 'first' });
