@@ -4,7 +4,7 @@ import { type CacheBus, createPrismaClient, emitDomainEvent, type PrismaHandle }
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { NOTIFICATIONS_SCHEMA } from '../src/service.js';
 
-export { Api, registerAndLogin, type Tokens, uniqueEmail } from '../../auth/test/client.js';
+export { Api, PASSWORD, registerAndLogin, type Tokens, uniqueEmail } from '../../auth/test/client.js';
 
 /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
