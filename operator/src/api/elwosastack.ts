@@ -191,7 +191,7 @@ const ai = obj({
   embeddingModel: str({ maxLength: 256 }).default('nomic-embed-text').describe('ELWOSA_EMBEDDING_MODEL.'),
   openai: obj({
     secretRef: secretRef('api-key').describe('OPENAI_API_KEY.'),
-    baseURL: str({ maxLength: 2048 }).describe('OPENAI_BASE_URL.'),
+    baseURL: str({ maxLength: 2048, format: 'uri' }).describe('OPENAI_BASE_URL.'),
   }).describe('OpenAI (or a compatible API) for ai-bridge.'),
   ollama: ollama.describe('Local models through Ollama.'),
 }).default({});
@@ -259,13 +259,15 @@ const auth = obj({
 }).default({});
 
 const config = obj({
-  adminEmail: str({ maxLength: 254 }).describe('ELWOSA_ADMIN_EMAIL: this user becomes admin.'),
+  adminEmail: str({ maxLength: 254, format: 'email' }).describe(
+    'ELWOSA_ADMIN_EMAIL: this user becomes admin.',
+  ),
   corsOrigins: list(str({ maxLength: 2048 }), { maxItems: 16 }).describe('ELWOSA_CORS_ORIGINS (gateway).'),
   smtp: obj({ secretRef: secretRef('url').describe('SMTP_URL.') }),
   logLevel: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const)
     .default('info')
     .describe('LOG_LEVEL.'),
-  otelEndpoint: str({ maxLength: 2048 }).describe('OTEL_EXPORTER_OTLP_ENDPOINT.'),
+  otelEndpoint: str({ maxLength: 2048, format: 'uri' }).describe('OTEL_EXPORTER_OTLP_ENDPOINT.'),
   env: extraEnv.describe('Extra environment variables for every target.'),
 }).default({});
 

@@ -18,7 +18,7 @@ function typeOf(s: JsonSchema): string {
     return `list of ${s.items ? typeOf(s.items) : 'any'}${s.maxItems !== undefined ? ` (≤ ${s.maxItems})` : ''}`;
   if (s.additionalProperties) return `map of ${typeOf(s.additionalProperties)}`;
   if (s['x-kubernetes-preserve-unknown-fields']) return 'object (free-form)';
-  return s.type ?? 'any';
+  return s.format ? `${s.type ?? 'any'} (${s.format})` : (s.type ?? 'any');
 }
 
 function describe(s: JsonSchema, required: boolean): string {
