@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 export type Command =
   | { name: 'start'; targets: string }
   | { name: 'migrate' }
+  | { name: 'client'; argv: string[] }
   | { name: 'version' }
   | { name: 'help' };
 
@@ -17,7 +18,8 @@ commands:
   start --target all|<t1,t2,…>   start services (default target: $ELWOSA_TARGET or all)
   migrate                        apply every service's database migrations, then exit
   version                        print the version
-  help                           this text`;
+  help                           this text
+  login, logout, tasks …         client commands (below)`;
 
 export function parseCommand(
   argv: readonly string[],
@@ -36,6 +38,11 @@ export function parseCommand(
     case 'migrate':
       parseArgs({ args: rest, options: {}, strict: true });
       return { name: 'migrate' };
+    case 'login':
+    case 'logout':
+    case 'tasks':
+      // Client commands parse their own options (client/args.ts).
+      return { name: 'client', argv: [...argv] };
     case 'version':
     case '--version':
       return { name: 'version' };

@@ -1,8 +1,7 @@
 // The `elwosa` entry point.
 import { readFileSync } from 'node:fs';
 import { parseCommand, USAGE, UsageError } from './args.js';
-import { migrateCommand } from './commands/migrate.js';
-import { startCommand } from './commands/start.js';
+import { CLIENT_USAGE } from './client/args.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -12,16 +11,20 @@ async function main(argv: string[]): Promise<void> {
   const command = parseCommand(argv);
   switch (command.name) {
     case 'start':
-      await startCommand(command.targets);
+      // Imported on demand: client commands never load the services.
+      await (await import('./commands/start.js')).startCommand(command.targets);
       return;
     case 'migrate':
-      await migrateCommand();
+      await (await import('./commands/migrate.js')).migrateCommand();
       return;
     case 'version':
       console.log(version);
       return;
+    case 'client':
+      process.exitCode = await (await import('./client/index.js')).runClient(command.argv);
+      return;
     case 'help':
-      console.log(USAGE);
+      console.log(`${USAGE}\n\n${CLIENT_USAGE}`);
       return;
   }
 }
