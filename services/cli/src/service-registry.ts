@@ -2,6 +2,7 @@
 // and its public routes (for the gateway's OpenAPI document).
 import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
 import { startGateway } from '@elwosa/gateway';
+import { MEMORY_SCHEMA, memoryMigrationsDir, memoryRouteSpecs, startMemory } from '@elwosa/memory';
 import {
   NOTIFICATIONS_SCHEMA,
   notificationRouteSpecs,
@@ -29,6 +30,12 @@ const backendServices: ServiceEntry[] = [
     start: startAuth,
     migrations: { schema: AUTH_SCHEMA, dir: authMigrationsDir },
     routes: authRouteSpecs,
+  },
+  {
+    target: 'memory',
+    start: startMemory,
+    migrations: { schema: MEMORY_SCHEMA, dir: memoryMigrationsDir },
+    routes: memoryRouteSpecs,
   },
   {
     target: 'tasks',

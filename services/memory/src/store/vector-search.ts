@@ -1,0 +1,54 @@
+// Vector search over one embedding space, on pgvector's HNSW index where the extension exists
+// (and the dimension is indexable), otherwise exactly in process. Both give the hits best
+// first, ties by id.
+import type { MemoryKind } from '../api.js';
+import type { MatrixHit } from '../vectors/vector-matrix.js';
+import type { EmbeddingSpace } from './db.js';
+import type { InProcessVectors, VectorChange } from './in-process.js';
+import { PGVECTOR_MAX_INDEXED_DIM, type PgvectorIndex } from './pgvector.js';
+
+export type VectorBackendName = 'pgvector' | 'in-process';
+
+export interface VectorQuery {
+  userId: string;
+  space: EmbeddingSpace;
+  /** L2-normalised, `space.dim` long. */
+  vector: Float32Array;
+  k: number;
+  minScore: number;
+  kinds?: readonly MemoryKind[] | undefined;
+}
+
+const byScoreThenId = (a: MatrixHit, b: MatrixHit) =>
+  b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class VectorSearch {
+  constructor(
+    private readonly inProcess: InProcessVectors,
+    private readonly pgvector: PgvectorIndex | undefined,
+  ) {}
+
+  backendFor(space: EmbeddingSpace | { dim: number | undefined }): VectorBackendName {
+    return this.pgvector && (space.dim === undefined || space.dim <= PGVECTOR_MAX_INDEXED_DIM)
+      ? 'pgvector'
+      : 'in-process';
+  }
+
+  /** Makes the space searchable on its backend (creates the HNSW index). */
+  async prepare(space: EmbeddingSpace): Promise<void> {
+    if (this.pgvector && this.backendFor(space) === 'pgvector') await this.pgvector.ensureIndex(space);
+  }
+
+  async search(query: VectorQuery): Promise<MatrixHit[]> {
+    if (this.pgvector && this.backendFor(query.space) === 'pgvector') {
+      await this.pgvector.ensureIndex(query.space);
+      return (await this.pgvector.search(query)).sort(byScoreThenId);
+    }
+    return this.inProcess.search(query);
+  }
+
+  /** Tells the in-process caches about a change this process committed. */
+  applied(userId: string, generation: bigint, change: VectorChange): void {
+    this.inProcess.applied(userId, generation, change);
+  }
+}
