@@ -1,2 +1,2 @@
-// @elwosa/chat (issue 5).
-export {};
+export { chatRouteSpecs, chatRoutes } from './api.js';
+export { CHAT_SCHEMA, chatMigrationsDir, startChat } from './service.js';

@@ -1,6 +1,7 @@
 // The services this build of the platform contains: how to start each target, its migrations,
 // and its public routes (for the gateway's OpenAPI document).
 import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
+import { CHAT_SCHEMA, chatMigrationsDir, chatRouteSpecs, startChat } from '@elwosa/chat';
 import { startGateway } from '@elwosa/gateway';
 import { MEMORY_SCHEMA, memoryMigrationsDir, memoryRouteSpecs, startMemory } from '@elwosa/memory';
 import {
@@ -36,6 +37,12 @@ const backendServices: ServiceEntry[] = [
     start: startMemory,
     migrations: { schema: MEMORY_SCHEMA, dir: memoryMigrationsDir },
     routes: memoryRouteSpecs,
+  },
+  {
+    target: 'chat',
+    start: startChat,
+    migrations: { schema: CHAT_SCHEMA, dir: chatMigrationsDir },
+    routes: chatRouteSpecs,
   },
   {
     target: 'tasks',
