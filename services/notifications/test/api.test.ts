@@ -6,7 +6,7 @@ import { userEventLog } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
 import type { NotificationDto } from '../src/api.js';
-import { Api, emitTask, registerAndLogin, type Tokens, waitFor } from './helpers.js';
+import { Api, emitTask, openNotificationsDb, registerAndLogin, type Tokens, waitFor } from './helpers.js';
 
 interface Page {
   items: NotificationDto[];
@@ -219,6 +219,20 @@ describe.each(backendKinds())('notifications API (%s backends)', (kind) => {
     await bad('PATCH', '/api/notifications/preferences', { 'task.due_soon': { sms: true } });
     await bad('PATCH', '/api/notifications/preferences', { 'task.due_soon': { email: 'no' } });
     await bad('PATCH', '/api/notifications/preferences', { 'task.due_soon': true });
+  });
+
+  it('queues emails but keeps them pending while SMTP_URL is unset, and says so once', async () => {
+    expect(
+      platform.logs.filter((l) => l.includes('email channel disabled: SMTP_URL is not set')),
+    ).toHaveLength(1);
+    const handle = openNotificationsDb(platform.deps.databaseUrl);
+    try {
+      const rows = await handle.client.emailOutbox.findMany({ where: { userId: b.user.id } });
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
+    } finally {
+      await handle.disconnect();
+    }
   });
 
   it('requires authentication', async () => {

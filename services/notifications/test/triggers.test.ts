@@ -118,6 +118,28 @@ describe.each(backendKinds())('notification triggers with two instances (%s back
     expect(sink.to(user.user.email).filter((m) => m.subject === email.subject)).toHaveLength(1);
   });
 
+  it('notifies about every kind of auth security event, once each', async () => {
+    const user = await registerAndLogin(api);
+    const events = {
+      'mfa.disabled': 'security.mfa_changed',
+      'refresh.reuse_detected': 'security.token_reuse',
+      'password.changed': 'security.password_changed',
+    };
+    for (const type of Object.keys(events)) {
+      await emitDomainEvent(platform.deps.cache, 'auth.security', { type, userId: user.user.id, data: {} });
+    }
+    await emitDomainEvent(platform.deps.cache, 'auth.security', {
+      type: 'user.registered',
+      userId: user.user.id,
+      data: {},
+    });
+    const types = await waitFor(async () => {
+      const items = await inbox(user);
+      return items.length === 4 && items.map((n) => n.type).sort();
+    }, 'the security notifications');
+    expect(types).toEqual(['security.new_login', ...Object.values(events)].sort());
+  });
+
   it('sends no email for a security event whose email channel the user turned off', async () => {
     const user = await registerAndLogin(api);
     const prefs = await api.call('PATCH', '/api/notifications/preferences', {
