@@ -1,2 +1,3 @@
-// @elwosa/ai-bridge (issue 5).
-export {};
+// @elwosa/ai-bridge: model providers, routing, cache, usage and the OpenAI-compatible API.
+export { aiRouteSpecs, aiRoutes } from './api.js';
+export { startAiBridge } from './service.js';

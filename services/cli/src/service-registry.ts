@@ -1,5 +1,7 @@
 // The services this build of the platform contains: how to start each target, its migrations,
 // and its public routes (for the gateway's OpenAPI document).
+import { aiRouteSpecs, startAiBridge } from '@elwosa/ai-bridge';
+import { ANALYTICS_SCHEMA, analyticsMigrationsDir, analyticsRouteSpecs, startAnalytics } from '@elwosa/analytics';
 import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
 import { CHAT_SCHEMA, chatMigrationsDir, chatRouteSpecs, startChat } from '@elwosa/chat';
 import { startGateway } from '@elwosa/gateway';
@@ -56,6 +58,13 @@ const backendServices: ServiceEntry[] = [
     migrations: { schema: NOTIFICATIONS_SCHEMA, dir: notificationsMigrationsDir },
     routes: notificationRouteSpecs,
   },
+  {
+    target: 'analytics',
+    start: startAnalytics,
+    migrations: { schema: ANALYTICS_SCHEMA, dir: analyticsMigrationsDir },
+    routes: analyticsRouteSpecs,
+  },
+  { target: 'ai-bridge', start: startAiBridge, routes: aiRouteSpecs },
 ];
 
 /** Every public route of every service, in one list. */

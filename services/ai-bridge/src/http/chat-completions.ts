@@ -1,0 +1,112 @@
+// POST /v1/chat/completions: a ChatCall written as OpenAI SSE (headers with the first event; a
+// failure after it becomes an in-stream error event) or as one chat.completion object. A
+// client that goes away aborts the call and with it the upstream request.
+import type { Identity, Reply } from '@elwosa/runtime';
+import type { Request, Response } from 'express';
+import type { ChatCompletionBody } from '../api.js';
+import { type AiServices, ChatCall } from '../domain/chat-call.js';
+import { aiProblem } from '../domain/errors.js';
+import { ProviderError } from '../domain/types.js';
+import {
+  type CompletionMeta,
+  completionBody,
+  errorPayload,
+  eventChunk,
+  roleChunk,
+  usageChunk,
+} from './openai-format.js';
+import { toChatRequest } from './openai-request.js';
+import { SseWriter } from './sse.js';
+
+export const CONVERSATION_HEADER = 'x-elwosa-conversation-id';
+export const CACHE_HEADER = 'x-elwosa-cache';
+export const OVERHEAD_HEADER = 'x-bridge-overhead-ms';
+
+const header = (req: Request, name: string): string | undefined => {
+  const v = req.headers[name];
+  return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
+};
+
+export async function handleChatCompletion(
+  services: AiServices,
+  ctx: { body: ChatCompletionBody; identity: Identity; req: Request; res: Response },
+): Promise<Reply | undefined> {
+  const { body, identity, req, res } = ctx;
+  const call = await ChatCall.open(services, {
+    userId: identity.userId,
+    requestId: req.id,
+    request: toChatRequest(body),
+    stream: body.stream === true,
+    conversationId: header(req, CONVERSATION_HEADER) ?? null,
+    cacheOptIn: header(req, CACHE_HEADER)?.toLowerCase() === 'on',
+    cacheControl: header(req, 'cache-control'),
+  });
+  res.once('close', () => {
+    if (!res.writableFinished) call.abort.abort(new ProviderError('aborted', 'the client went away'));
+  });
+  const meta: CompletionMeta = {
+    id: `chatcmpl-${req.id}`,
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+  };
+  try {
+    const reply =
+      body.stream === true
+        ? await writeStream(call, meta, res, body.stream_options?.include_usage === true)
+        : await collect(call, meta);
+    await call.finish(call.record.failure ? 'error' : 'ok');
+    return reply;
+  } catch (err) {
+    await call.finish(ChatCall.statusOf(err));
+    if (ChatCall.statusOf(err) === 'aborted') return undefined;
+    throw err;
+  }
+}
+
+async function writeStream(
+  call: ChatCall,
+  meta: CompletionMeta,
+  res: Response,
+  includeUsage: boolean,
+): Promise<undefined> {
+  const sse = new SseWriter(res, { [CACHE_HEADER]: call.cacheResult });
+  for await (const event of call.events()) {
+    if (!sse.started) {
+      meta.model = call.record.model ?? meta.model;
+      await sse.send(roleChunk(meta));
+    }
+    if (event.type === 'error') {
+      await sse.send(errorPayload(event.message, event.code));
+      sse.end(false);
+      return undefined;
+    }
+    const chunk = eventChunk(meta, event);
+    if (chunk) await sse.send(chunk);
+  }
+  if (includeUsage) await sse.send(usageChunk(meta, call.finalUsage().usage));
+  sse.end(true);
+  return undefined;
+}
+
+async function collect(call: ChatCall, meta: CompletionMeta): Promise<Reply> {
+  for await (const event of call.events()) {
+    if (event.type === 'error')
+      throw aiProblem(502, `the model failed while answering: ${event.message}`, event.code);
+  }
+  const r = call.record;
+  meta.model = r.model ?? meta.model;
+  const headers: Record<string, string> = { [CACHE_HEADER]: call.cacheResult };
+  if (r.attemptStartedAt !== undefined && r.lastEventAt !== undefined) {
+    const total = Date.now() - r.startedAt;
+    headers[OVERHEAD_HEADER] = String(Math.max(0, total - (r.lastEventAt - r.attemptStartedAt)));
+  }
+  return {
+    headers,
+    body: completionBody(meta, {
+      text: r.text,
+      toolCalls: r.toolCalls,
+      finishReason: r.finishReason ?? 'stop',
+      usage: call.finalUsage().usage,
+    }),
+  };
+}
