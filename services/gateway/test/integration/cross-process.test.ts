@@ -1,19 +1,14 @@
-// Two gateway processes (and the auth service) as real child processes sharing the real Redis
-// and PostgreSQL: an event published to the shared Redis reaches the sockets connected to either
-// gateway, only the owner's; a client that moves from one gateway to the other resumes there
-// without loss or duplicates; SIGTERM closes open sockets with 1001.
+// Two gateway processes, two tasks-service processes and the auth service as real child
+// processes sharing the real Redis and PostgreSQL (gateway 1 → tasks 1, gateway 2 → tasks 2): a
+// task changed through one instance reaches the owner's socket on the other gateway; an event
+// published to the shared Redis reaches the owner's sockets on both, nobody else's; a client that
+// moves from one gateway to the other resumes there without loss or duplicates; SIGTERM closes a
+// gateway's sockets with 1001.
 // Needs the built dist: `npx tsc -b services/gateway services/cli`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type CacheBus,
-  createCacheBus,
-  publishUserEvent,
-  TARGETS,
-  targetEnvName,
-  type UserEvent,
-} from '@elwosa/runtime';
+import { type CacheBus, createCacheBus, publishUserEvent, type UserEvent } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveRealPg, haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test-support/db.ts';
@@ -27,6 +22,7 @@ describe.runIf(haveRealPg() && haveRealRedis())('two gateway processes sharing R
   let database: TestDatabase;
   let cache: CacheBus;
   let auth: TargetProcess;
+  let tasks: TargetProcess[] = [];
   let gateways: TargetProcess[] = [];
 
   beforeAll(async () => {
@@ -39,17 +35,28 @@ describe.runIf(haveRealPg() && haveRealRedis())('two gateway processes sharing R
       ELWOSA_SHUTDOWN_GRACE_MS: '4000',
     };
     const ports = new Set<number>();
-    while (ports.size < 3) ports.add(await freePort());
-    const [authPort, first, second] = [...ports] as [number, number, number];
-    // The gateways find the auth service (token keys, session checks) through its port.
+    while (ports.size < 5) ports.add(await freePort());
+    const [authPort, tasks1, tasks2, gateway1, gateway2] = [...ports] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    // The others find the auth service (token keys, session checks) through its port.
     env.ELWOSA_PORT_AUTH = String(authPort);
     auth = await startTarget('auth', authPort, env);
-    gateways = await Promise.all([startTarget('gateway', first, env), startTarget('gateway', second, env)]);
+    // One after the other: the first applies the migrations.
+    tasks = [await startTarget('tasks', tasks1, env), await startTarget('tasks', tasks2, env)];
+    gateways = await Promise.all([
+      startTarget('gateway', gateway1, { ...env, ELWOSA_SERVICE_TASKS_URL: tasks[0]!.url }),
+      startTarget('gateway', gateway2, { ...env, ELWOSA_SERVICE_TASKS_URL: tasks[1]!.url }),
+    ]);
     cache = await createCacheBus({ redisUrl: TEST_REDIS_URL });
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([...gateways, auth].filter(Boolean).map((p) => p.stop()));
+    await Promise.all([...gateways, ...tasks, auth].filter(Boolean).map((p) => p.stop()));
     await cache?.close();
     await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
@@ -71,6 +78,39 @@ describe.runIf(haveRealPg() && haveRealRedis())('two gateway processes sharing R
     for (let i = 0; i < n; i++) out.push(await publishUserEvent(cache, userId, 'task.updated', { i }));
     return out;
   };
+
+  it('a task changed through one gateway and tasks process reaches the socket on the other gateway', async () => {
+    const [g1, g2] = gateways as [TargetProcess, TargetProcess];
+    const owner = await login();
+    const other = await login();
+    const on1 = await connect(g1, owner.token);
+    const on2 = await connect(g2, owner.token);
+    const stranger = await connect(g2, other.token);
+
+    const created = await new Api(g1.url).call<{ id: string }>('POST', '/api/tasks', {
+      token: owner.token,
+      body: { title: 'Across processes' },
+    });
+    expect(created.status).toBe(201);
+    const seenOn2 = await on2.waitFor((m) => m.type === 'task.created');
+    expect(seenOn2.data).toMatchObject({ id: created.body.id, title: 'Across processes' });
+
+    const updated = await new Api(g2.url).call('PATCH', `/api/tasks/${created.body.id}`, {
+      token: owner.token,
+      body: { status: 'done' },
+    });
+    expect(updated.status).toBe(200);
+    const seenOn1 = await on1.waitFor((m) => m.type === 'task.updated');
+    expect(seenOn1.data).toMatchObject({ id: created.body.id, status: 'done', version: 2 });
+
+    await on2.waitFor((m) => m.type === 'task.updated');
+    expect(eventsOf(on1)).toEqual(eventsOf(on2));
+    expect(eventsOf(on1).map((m) => m.type)).toEqual(['task.created', 'task.updated']);
+    stranger.ws.send('{"type":"ping"}');
+    await stranger.waitFor((m) => m.type === 'pong');
+    expect(eventsOf(stranger)).toEqual([]);
+    await Promise.all([on1.close(), on2.close(), stranger.close()]);
+  });
 
   it("an event reaches the owner's sockets on both gateways and nobody else's", async () => {
     const [g1, g2] = gateways as [TargetProcess, TargetProcess];
