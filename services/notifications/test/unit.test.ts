@@ -13,7 +13,7 @@ import {
 import { escapeHtml, renderEmail } from '../src/domain/email-template.js';
 import { channelsFor, preferenceChanges, resolvePreferences } from '../src/domain/preferences.js';
 import { afterFailure, classifySendError, retryDelayMs } from '../src/domain/retry-policy.js';
-import { securityAlert } from '../src/domain/security-alerts.js';
+import { isTooOldToAlert, SECURITY_ALERT_MAX_AGE_MS, securityAlert } from '../src/domain/security-alerts.js';
 import { msUntilNextSlot, slotOf } from '../src/workers/singleton-schedule.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 5000 };
@@ -245,6 +245,14 @@ describe('security alerts', () => {
     );
     expect(securityAlert('password.changed', null)?.type).toBe('security.password_changed');
     expect(securityAlert('user.registered', {})).toBeUndefined();
+  });
+
+  it('skips events too old to be news', () => {
+    const now = new Date('2026-05-02T00:00:00Z');
+    const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    expect(isTooOldToAlert(ago(SECURITY_ALERT_MAX_AGE_MS - 1000), now)).toBe(false);
+    expect(isTooOldToAlert(ago(SECURITY_ALERT_MAX_AGE_MS + 1000), now)).toBe(true);
+    expect(isTooOldToAlert('', now)).toBe(false);
   });
 
   it('mentions where it came from when known', () => {

@@ -58,3 +58,11 @@ export function securityAlert(type: string, data: unknown): SecurityAlert | unde
 }
 
 export const securityKey = (eventId: string): string => `security:${eventId}`;
+
+/** Older events are history, not news (e.g. the stream's backlog when this service first starts). */
+export const SECURITY_ALERT_MAX_AGE_MS = 24 * 3_600_000;
+
+export function isTooOldToAlert(at: string, now: Date): boolean {
+  const time = Date.parse(at);
+  return Number.isFinite(time) && now.getTime() - time > SECURITY_ALERT_MAX_AGE_MS;
+}
