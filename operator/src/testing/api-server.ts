@@ -9,7 +9,7 @@ import { discoveryDocument } from './discovery.js';
 import { ConflictError, type KubeRecord } from './fields.js';
 import { applyJsonPatch, type JsonPatchOp } from './json-patch.js';
 import { groupVersion, type ResourceType } from './resources.js';
-import { parseLabelSelector } from './selectors.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ControllerSimulation, type SimulationOptions } from './simulation.js';
 import { ApiError, mergeJson, ObjectStore, type StoreEvent } from './store.js';
 import { toTable } from './table.js';
@@ -280,16 +280,17 @@ export class TestApiServer {
     query: Record<string, string>,
   ): void {
     const matches = parseLabelSelector(query.labelSelector);
+    const matchesFields = parseFieldSelector(query.fieldSelector);
     const relevant = (e: StoreEvent) => {
       if (`${e.type.group}/${e.type.plural}` !== `${type.group}/${type.plural}`) return false;
       const m = e.object.metadata as { namespace?: string; labels?: Record<string, string> };
-      return (!namespace || m.namespace === namespace) && matches(m.labels);
+      return (!namespace || m.namespace === namespace) && matches(m.labels) && matchesFields(e.object);
     };
     const rv = query.resourceVersion;
     let backlog: { type: string; object: KubeRecord }[];
     if (!rv || rv === '0') {
       backlog = this.store
-        .list(type, namespace, query.labelSelector)
+        .list(type, namespace, query.labelSelector, query.fieldSelector)
         .map((object) => ({ type: 'ADDED', object }));
     } else {
       backlog = this.store

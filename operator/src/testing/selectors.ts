@@ -50,20 +50,21 @@ export function parseLabelSelector(
   return (labels) => requirements.every((r) => r(labels ?? {}));
 }
 
-/** Field selectors: only `metadata.name` and `metadata.namespace` with `=`, `==` or `!=`. */
-export function parseFieldSelector(
-  selector: string | null | undefined,
-): (obj: { metadata: { name: string; namespace?: string } }) => boolean {
+/** Field selectors with `=`, `==` or `!=` on any dotted field path (`metadata.name`,
+ * `involvedObject.name`, `status.phase`); a missing field compares as the empty string. */
+export function parseFieldSelector(selector: string | null | undefined): (obj: object) => boolean {
   if (!selector) return () => true;
   const checks = splitTopLevel(selector).map((expr) => {
-    const m = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(\S*)$/.exec(expr);
-    if (!m) throw new Error(`field selector not supported: ${expr}`);
+    const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(\S*)$/.exec(expr);
+    if (!m) throw new Error(`unable to parse field selector: ${expr}`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    const get = (o: { metadata: { name: string; namespace?: string } }) =>
-      field === 'metadata.name' ? o.metadata.name : (o.metadata.namespace ?? '');
-    return op === '!='
-      ? (o: { metadata: { name: string; namespace?: string } }) => get(o) !== value
-      : (o: { metadata: { name: string; namespace?: string } }) => get(o) === value;
+    const get = (o: object) => {
+      let v: unknown = o;
+      for (const part of field.split('.'))
+        v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+      return v === undefined || v === null ? '' : String(v);
+    };
+    return op === '!=' ? (o: object) => get(o) !== value : (o: object) => get(o) === value;
   });
   return (o) => checks.every((c) => c(o));
 }

@@ -142,7 +142,7 @@ export class ObjectStore {
       if (!key.startsWith(prefix)) continue;
       const m = meta(s.object);
       if (t.namespaced && ns && m.namespace !== ns) continue;
-      if (!matchLabels(m.labels) || !matchFields(s.object as never)) continue;
+      if (!matchLabels(m.labels) || !matchFields(s.object)) continue;
       out.push(structuredClone(s.object));
     }
     return out;

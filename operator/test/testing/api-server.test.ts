@@ -5,7 +5,7 @@ import { KubeApi, type KubeError } from '../../src/controller/kube-api.js';
 import type { TestApiServer } from '../../src/testing/api-server.js';
 import { startTestCluster, waitFor } from '../../src/testing/cluster.js';
 import { evaluateJsonPath } from '../../src/testing/jsonpath.js';
-import { parseLabelSelector } from '../../src/testing/selectors.js';
+import { parseFieldSelector, parseLabelSelector } from '../../src/testing/selectors.js';
 import type { Loose } from '../support/stacks.js';
 
 let server: TestApiServer;
@@ -378,6 +378,13 @@ describe('helpers', () => {
     expect(evaluateJsonPath(obj, '.status.conditions[?(@.type=="Ready")].status')).toEqual(['True']);
     expect(evaluateJsonPath(obj, '.status.conditions[0].type')).toEqual(['A']);
     expect(evaluateJsonPath(obj, '.status.missing')).toEqual([]);
+  });
+
+  it('match field selectors on any field path', () => {
+    const m = parseFieldSelector('involvedObject.name=dev,metadata.namespace!=kube-system');
+    expect(m({ involvedObject: { name: 'dev' }, metadata: { namespace: 'default' } })).toBe(true);
+    expect(m({ involvedObject: { name: 'dev' }, metadata: { namespace: 'kube-system' } })).toBe(false);
+    expect(m({ metadata: { namespace: 'default' } })).toBe(false);
   });
 
   it('parse set-based label selectors', () => {

@@ -83,6 +83,10 @@ describe('kubectl against the test API server', () => {
       { manager: 'elwosa-operator', force: true, subresource: 'status' },
     );
 
+    expect(await kubectl('wait', 'elwosastack/dev', '--for=condition=Ready', '--timeout=10s')).toContain(
+      'condition met',
+    );
+    expect(await kubectl('describe', 'elwosastack', 'dev')).toContain('Retention Policy:  Retain');
     const table = await kubectl('get', 'elwosastacks');
     const [header, row] = table.trim().split('\n');
     expect(header?.split(/\s+/)).toEqual(['NAME', 'READY', 'REASON', 'PHASE', 'VERSION', 'AGE']);
