@@ -1,2 +1,2 @@
-// @elwosa/analytics (issue 5).
-export {};
+export { analyticsRouteSpecs, analyticsRoutes } from './api.js';
+export { ANALYTICS_SCHEMA, analyticsMigrationsDir, startAnalytics } from './service.js';

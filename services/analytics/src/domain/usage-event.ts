@@ -1,0 +1,83 @@
+// The `ai.usage` event (emitted by ai-bridge for every call, aborted streams included) as a
+// usage record (pure). Extra fields are tolerated (newer producers); a malformed event, or one
+// whose cost is not an integer number of micro-USD, is refused with a reason and never stored.
+import { z } from 'zod';
+import { type Day, dayOf } from './days.js';
+import type { Parsed } from './parsed.js';
+
+export const USAGE_EVENT_TYPE = 'ai.usage';
+
+const count = z.number().int().nonnegative().max(2_147_483_647);
+const millis = z
+  .number()
+  .nonnegative()
+  .max(2_147_483_647)
+  .transform((v) => Math.round(v));
+
+const UsageData = z.object({
+  requestId: z.string().min(1).max(200),
+  provider: z.string().min(1).max(100),
+  model: z.string().min(1).max(200),
+  operation: z.enum(['chat', 'embedding']),
+  inputTokens: count,
+  outputTokens: count,
+  cachedTokens: count.default(0),
+  estimated: z.boolean().default(false),
+  costMicroUsd: z.number().int('must be integer micro-USD').nonnegative().max(Number.MAX_SAFE_INTEGER),
+  latencyMs: millis,
+  ttftMs: millis.nullable().default(null),
+  replica: z.string().max(500).nullable().default(null),
+  status: z.enum(['ok', 'error', 'aborted']),
+  cacheHit: z.boolean().default(false),
+  conversationId: z.string().max(200).nullable().default(null),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+
+export interface UsageRecordInput {
+  requestId: string;
+  userId: string;
+  provider: string;
+  model: string;
+  operation: 'chat' | 'embedding';
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  estimated: boolean;
+  costMicroUsd: bigint;
+  latencyMs: number;
+  ttftMs: number | null;
+  replica: string | null;
+  status: 'ok' | 'error' | 'aborted';
+  cacheHit: boolean;
+  conversationId: string | null;
+  createdAt: Date;
+  day: Day;
+}
+
+const userIdSchema = z.uuid();
+
+export function parseUsageEvent(event: {
+  type: string;
+  userId: string;
+  data: unknown;
+}): Parsed<UsageRecordInput> {
+  if (event.type !== USAGE_EVENT_TYPE) return { ok: false, reason: `unknown type ${event.type}` };
+  if (!userIdSchema.safeParse(event.userId).success) return { ok: false, reason: 'userId is not a user id' };
+  const parsed = UsageData.safeParse(event.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: `${issue?.path.join('.') || 'data'}: ${issue?.message ?? 'invalid'}` };
+  }
+  const { costMicroUsd, createdAt, ...data } = parsed.data;
+  const at = new Date(createdAt);
+  return {
+    ok: true,
+    value: {
+      ...data,
+      userId: event.userId,
+      costMicroUsd: BigInt(costMicroUsd),
+      createdAt: at,
+      day: dayOf(at),
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Starts the analytics service (target `analytics`).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  createServiceHost,
+  mapDatabaseUnavailable,
+  openServiceDatabase,
+  type PlatformDeps,
+  parseConfig,
+  type RunningService,
+} from '@elwosa/runtime';
+import { startBackgroundWork } from './background.js';
+import { analyticsEnvSchema, analyticsSettings } from './config.js';
+import type { AnalyticsContext } from './domain/context.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { bindAnalyticsRoutes } from './http/routes.js';
+import { createAnalyticsMetrics } from './metrics.js';
+
+export const ANALYTICS_SCHEMA = 'analytics';
+export const analyticsMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+
+export async function startAnalytics(deps: PlatformDeps): Promise<RunningService> {
+  const settings = analyticsSettings(parseConfig(analyticsEnvSchema, deps.env));
+  const host = createServiceHost({ target: 'analytics', deps, errorMappers: [mapDatabaseUnavailable] });
+  const db = await openServiceDatabase(
+    {
+      deps,
+      schema: ANALYTICS_SCHEMA,
+      migrationsDir: analyticsMigrationsDir,
+      Client: PrismaClient,
+      logger: host.logger,
+    },
+    host.readiness,
+  );
+  const ctx: AnalyticsContext = {
+    db: db.client,
+    cache: deps.cache,
+    logger: host.logger,
+    settings,
+    metrics: createAnalyticsMetrics(host.metrics.registry),
+    now: () => new Date(),
+  };
+  bindAnalyticsRoutes(host.router, host.binder, ctx);
+  const background = await startBackgroundWork(
+    ctx,
+    `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  );
+  deps.lifecycle.on('close', () => background.stop());
+  return host.start();
+}

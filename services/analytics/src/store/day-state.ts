@@ -1,0 +1,50 @@
+// The roll-up state of days (`rollup_days`) and the advisory locks that keep it honest: writing a
+// fact takes a shared lock on the fact's days and marks them stale; rolling up a day takes the
+// day's lock exclusively. So a roll-up either sees a fact, or the fact marks its day stale after
+// the roll-up committed — never a current roll-up that misses a fact.
+// (Embedded PostgreSQL has one session, where transactions run one after the other anyway.)
+import { type Day, dayOf, startOfDay } from '../domain/days.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { AnalyticsDb, Queryable } from './db.js';
+
+/** The advisory-lock class of analytics day locks ('anlt'); the object id is the day number. */
+const DAY_LOCK_CLASS = 0x616e6c74;
+
+const dayNumber = (day: Day) => Prisma.sql`(${day}::date - DATE '1970-01-01')`;
+
+export function lockDayShared(db: Queryable, day: Day) {
+  return db.$executeRaw`SELECT pg_advisory_xact_lock_shared(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
+}
+
+export function lockDayExclusive(db: Queryable, day: Day) {
+  return db.$executeRaw`SELECT pg_advisory_xact_lock(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
+}
+
+/** The statements that mark days stale (known, not current); run them inside the fact's transaction. */
+export function markDaysStale(db: Queryable, days: readonly Day[]) {
+  const list = Prisma.join(days.map((d) => Prisma.sql`${d}::date`));
+  return [
+    db.$executeRaw`INSERT INTO "analytics"."rollup_days" (day) SELECT unnest(ARRAY[${list}]) ON CONFLICT (day) DO NOTHING`,
+    db.$executeRaw`UPDATE "analytics"."rollup_days" SET current = false WHERE day IN (${list}) AND current`,
+  ];
+}
+
+export function markDayCurrent(db: Queryable, day: Day, now: Date) {
+  const fields = { current: true, computedAt: now };
+  return db.rollupDay.upsert({
+    where: { day: startOfDay(day) },
+    create: { day: startOfDay(day), ...fields },
+    update: fields,
+  });
+}
+
+/** Days before `before` whose roll-up is missing or stale, oldest first. */
+export async function staleDays(db: AnalyticsDb, before: Day, limit: number): Promise<Day[]> {
+  const rows = await db.rollupDay.findMany({
+    where: { current: false, day: { lt: startOfDay(before) } },
+    orderBy: { day: 'asc' },
+    take: limit,
+    select: { day: true },
+  });
+  return rows.map((r) => dayOf(r.day));
+}

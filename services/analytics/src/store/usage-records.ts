@@ -1,0 +1,48 @@
+// Raw AI usage records: idempotent insertion and the partial sums reports and roll-ups start from.
+import type { DateRange } from '../domain/date-range.js';
+import { startOfDay } from '../domain/days.js';
+import { LATENCY_BOUNDS_MS } from '../domain/latency-histogram.js';
+import type { Scope } from '../domain/scope.js';
+import type { UsagePartial } from '../domain/usage-aggregate.js';
+import type { UsageRecordInput } from '../domain/usage-event.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { lockDayShared, markDaysStale } from './day-state.js';
+import type { AnalyticsDb, Queryable } from './db.js';
+import { type DaySource, dayBetween, daySourceFilter, dayText, userFilter } from './sql.js';
+
+/** Stores a record once per requestId; resolves false for a duplicate (a redelivered event). */
+export async function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Promise<boolean> {
+  const [, inserted] = await db.$transaction([
+    lockDayShared(db, record.day),
+    db.usageRecord.createMany({ data: [{ ...record, day: startOfDay(record.day) }], skipDuplicates: true }),
+    ...markDaysStale(db, [record.day]),
+  ]);
+  return (inserted as { count: number }).count > 0;
+}
+
+// Constants of this module, not input: safe to inline.
+const BOUNDS = Prisma.raw(`ARRAY[${LATENCY_BOUNDS_MS.join(',')}]::int[]`);
+
+/** Sums of the records in `range` per key and latency bucket (see UsagePartial). */
+export function usagePartials(
+  db: Queryable,
+  range: DateRange,
+  scope: Scope,
+  source: DaySource,
+): Prisma.PrismaPromise<UsagePartial[]> {
+  return db.$queryRaw<UsagePartial[]>`
+    SELECT ${dayText('u.day')} AS day, u.user_id::text AS "userId", u.provider, u.model, u.operation,
+      CASE WHEN u.status = 'ok' THEN width_bucket(u.latency_ms, ${BOUNDS}) END AS bucket,
+      count(*)::int AS requests,
+      (count(*) FILTER (WHERE u.status = 'error'))::int AS errors,
+      sum(u.input_tokens)::bigint AS "inputTokens",
+      sum(u.output_tokens)::bigint AS "outputTokens",
+      sum(u.cached_tokens)::bigint AS "cachedTokens",
+      sum(u.cost_micro_usd)::bigint AS "costMicroUsd",
+      (count(*) FILTER (WHERE u.status = 'ok'))::int AS "latencyCount",
+      coalesce(sum(u.latency_ms) FILTER (WHERE u.status = 'ok'), 0)::bigint AS "latencySumMs",
+      coalesce(max(u.latency_ms) FILTER (WHERE u.status = 'ok'), 0)::int AS "latencyMaxMs"
+    FROM "analytics"."ai_usage" u
+    WHERE ${dayBetween('u.day', range)} ${userFilter('u.user_id', scope)} ${daySourceFilter('u.day', source)}
+    GROUP BY 1, 2, 3, 4, 5, 6`;
+}

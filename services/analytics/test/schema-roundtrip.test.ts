@@ -1,0 +1,125 @@
+// Every analytics model round-trips through Prisma against the migrated schema (real PostgreSQL
+// when reachable, embedded PGlite always), so the Prisma schema and the SQL migrations cannot drift.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createPrismaClient, openEmbeddedPostgres, runMigrations } from '@elwosa/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveRealPg } from '../../../test-support/backends.ts';
+import { createTestDatabase } from '../../../test-support/db.ts';
+import { PrismaClient } from '../src/generated/prisma/client.js';
+import { ANALYTICS_SCHEMA, analyticsMigrationsDir } from '../src/service.js';
+
+const kinds = haveRealPg() ? (['real', 'embedded'] as const) : (['embedded'] as const);
+
+describe.each(kinds)('analytics schema round trip (%s)', (kind) => {
+  let db: PrismaClient;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    let url: string;
+    if (kind === 'real') {
+      const database = await createTestDatabase();
+      cleanups.push(database.drop);
+      url = database.url;
+    } else {
+      const dir = await mkdtemp(path.join(tmpdir(), 'elwosa-roundtrip-'));
+      const embedded = await openEmbeddedPostgres({ dataDir: dir });
+      cleanups.push(() => rm(dir, { recursive: true, force: true }), embedded.close);
+      url = embedded.connectionString;
+    }
+    await runMigrations({
+      connectionString: url,
+      schema: ANALYTICS_SCHEMA,
+      migrationsDir: analyticsMigrationsDir,
+    });
+    const handle = createPrismaClient(PrismaClient, {
+      databaseUrl: url,
+      schema: ANALYTICS_SCHEMA,
+      poolSize: 2,
+    });
+    cleanups.unshift(handle.disconnect);
+    db = handle.client;
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  it('writes and reads back every model with every field', async () => {
+    const now = new Date('2026-01-02T03:04:05.678Z');
+    const day = new Date('2026-01-02T00:00:00.000Z');
+    const userId = '11111111-2222-4333-8444-555555555555';
+
+    const record = await db.usageRecord.create({
+      data: {
+        requestId: 'req-roundtrip',
+        userId,
+        provider: 'openai',
+        model: 'gpt-4o',
+        operation: 'chat',
+        inputTokens: 2_000_000_000,
+        outputTokens: 7,
+        cachedTokens: 3,
+        estimated: true,
+        costMicroUsd: 9_007_199_254_740_993n,
+        latencyMs: 1234,
+        ttftMs: 56,
+        replica: 'http://ollama-0:11434',
+        status: 'aborted',
+        cacheHit: true,
+        conversationId: 'conv-1',
+        day,
+        createdAt: now,
+        ingestedAt: now,
+      },
+    });
+    expect(await db.usageRecord.findUniqueOrThrow({ where: { id: record.id } })).toEqual(record);
+    await expect(
+      db.usageRecord.create({ data: { ...record, id: undefined, costMicroUsd: 1n } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
+
+    const fact = await db.taskFact.create({
+      data: {
+        taskId: '66666666-7777-4888-8999-000000000000',
+        userId,
+        createdAt: now,
+        createdDay: day,
+        completedAt: now,
+        completedDay: day,
+        updatedAt: now,
+      },
+    });
+    expect(await db.taskFact.findUniqueOrThrow({ where: { taskId: fact.taskId } })).toEqual(fact);
+
+    const rollup = await db.usageDaily.create({
+      data: {
+        day,
+        userId,
+        provider: 'ollama',
+        model: 'llama3',
+        operation: 'embedding',
+        requests: 5,
+        errors: 1,
+        inputTokens: 10_000_000_000n,
+        outputTokens: 2n,
+        cachedTokens: 3n,
+        costMicroUsd: 4n,
+        latencySumMs: 5_000_000_000n,
+        latencyMaxMs: 900,
+        latencyHistogram: [0, 1, 2, 3],
+      },
+    });
+    const key = { day, userId, provider: 'ollama', model: 'llama3', operation: 'embedding' };
+    expect(
+      await db.usageDaily.findUniqueOrThrow({ where: { day_userId_provider_model_operation: key } }),
+    ).toEqual(rollup);
+
+    const tasks = await db.taskDaily.create({ data: { day, userId, created: 3, completed: 2 } });
+    expect(await db.taskDaily.findUniqueOrThrow({ where: { day_userId: { day, userId } } })).toEqual(tasks);
+
+    const state = await db.rollupDay.create({ data: { day, current: true, computedAt: now } });
+    expect(await db.rollupDay.findUniqueOrThrow({ where: { day } })).toEqual(state);
+    const fresh = await db.rollupDay.create({ data: { day: new Date('2026-01-03T00:00:00Z') } });
+    expect(fresh).toMatchObject({ current: false, computedAt: null });
+  });
+});
