@@ -54,12 +54,15 @@ export function clip(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
 }
 
+/** One task per line; titles are cut, ids never (the model needs them whole to act). */
 function taskLine(t: TaskView, max: number): string {
-  const parts = [`[${t.id}] ${t.title}`, t.status, `priority ${t.priority}`];
+  const parts = [`[${t.id}] ${clip(t.title, max)}`, t.status, `priority ${t.priority}`];
   if (t.dueAt) parts.push(`due ${t.dueAt}`);
   const open = t.steps.filter((s) => !s.done).slice(0, 5);
-  const steps = open.length ? `; open steps: ${open.map((s) => `[${s.id}] ${s.title}`).join(', ')}` : '';
-  return `- ${clip(parts.join(' · ') + steps, max)}`;
+  const steps = open.length
+    ? `; open steps: ${open.map((s) => `[${s.id}] ${clip(s.title, max)}`).join(', ')}`
+    : '';
+  return `- ${parts.join(' · ')}${steps}`;
 }
 
 export function systemMessage(input: Omit<ContextInput, 'history'>): string {
