@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { type TaskRow, toDeletionDto, toTaskDto } from '../store/db.js';
 import { type BulkResult, bulkUpdate, ConcurrentChangeError } from '../store/task-store.js';
 import type { TasksContext } from './context.js';
-import { announce } from './events.js';
+import { announceAll } from './events.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -42,9 +42,12 @@ export async function completeTasks(
     (found) => found.filter((r) => r.status !== 'done').map((r) => r.id),
     { status: 'done', completedAt: ctx.now() },
   );
-  for (const row of changed)
-    await announce(ctx.cache, ownerId, { type: 'task.updated', data: toTaskDto(row) });
   const byId = new Map(rows.map((r) => [r.id, toTaskDto(r)]));
+  await announceAll(
+    ctx.cache,
+    ownerId,
+    changed.map((row) => ({ type: 'task.updated', data: byId.get(row.id)! })),
+  );
   return ids.map((id) => byId.get(id)!);
 }
 
@@ -57,6 +60,10 @@ export async function deleteTasks(
     deletedAt: ctx.now(),
   });
   const deletions = changed.map(toDeletionDto);
-  for (const d of deletions) await announce(ctx.cache, ownerId, { type: 'task.deleted', data: d });
+  await announceAll(
+    ctx.cache,
+    ownerId,
+    deletions.map((data) => ({ type: 'task.deleted', data })),
+  );
   return deletions;
 }

@@ -1,0 +1,437 @@
+#!/usr/bin/env node
+// Task API benchmark: create, list a page of 50 with a filter, and update, through the gateway
+// (gateway process → tasks process, JWT + live-session check, validation, Prisma, events in
+// Redis) against a baseline that runs the same SQL with raw `pg` behind a bare node:http
+// server, measured in the same run on the same database (real PostgreSQL and Redis). Phases
+// alternate between the two sides to spread machine noise. Prints one JSON line.
+//
+//   npx tsc -b && node bench/tasks/tasks-api.mjs
+//   env: PG_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (redis://127.0.0.1:6379),
+//        DURATION_S (5), ROUNDS (2), CONNECTIONS (32), SEED_PER_USER (200), BENCH_LOGS (1: show logs),
+//        BENCH_PROFILE (auth,tasks | gateway: CPU profile of that process into /tmp/tasks-bench-prof)
+import { fork, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = new URL('../../', import.meta.url);
+const bin = new URL('services/cli/bin/elwosa.js', root).pathname;
+const tasksDist = (file) => new URL(`services/tasks/dist/${file}`, root).href;
+for (const file of [new URL('services/cli/dist/main.js', root), new URL(tasksDist('store/list-query.js'))]) {
+  if (!existsSync(file)) {
+    console.error(`${file.pathname} is missing: run \`npx tsc -b\` first`);
+    process.exit(2);
+  }
+}
+
+/** The list request both sides answer: open tasks, first page of 50, default sort. */
+const LIST = { status: ['todo'], limit: 50, sort: '-createdAt' };
+const UPDATE_BODY = { title: 'renamed by the benchmark', priority: 'high' };
+const CREATE_BODY = {
+  title: 'benchmark task',
+  priority: 'medium',
+  tags: ['bench'],
+  dueAt: '2030-01-01T00:00:00Z',
+};
+
+if (process.env.BENCH_ROLE === 'baseline') await baseline();
+else await main();
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const autocannon = (await import('autocannon')).default;
+  const pg = (await import('pg')).default;
+  const durationS = Number(process.env.DURATION_S ?? 5);
+  const rounds = Number(process.env.ROUNDS ?? 2);
+  const connections = Number(process.env.CONNECTIONS ?? 32);
+  const seedPerUser = Number(process.env.SEED_PER_USER ?? 200);
+  const pgUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  for (const [name, url] of [
+    ['PostgreSQL', pgUrl],
+    ['Redis', redisUrl],
+  ]) {
+    if (!(await reachable(url))) {
+      console.error(`${name} at ${url} is unreachable: this benchmark needs the real backends`);
+      process.exit(2);
+    }
+  }
+
+  const dbName = `elwosa_bench_tasks_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = async (sql) => {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = new URL(pgUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'elwosa-bench-tasks-'));
+  const ports = { gateway: await freePort(), auth: await freePort(), tasks: await freePort() };
+  const env = {
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: redisUrl,
+    ELWOSA_DATA_DIR: dataDir,
+    ELWOSA_PORT_GATEWAY: String(ports.gateway),
+    ELWOSA_PORT_AUTH: String(ports.auth),
+    ELWOSA_PORT_TASKS: String(ports.tasks),
+    ELWOSA_RATE_LIMIT_PER_MINUTE: '1000000',
+    ELWOSA_DB_POOL_SIZE: '10',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  const children = [];
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  try {
+    // Auth and tasks in one process, the gateway in another: one target set per process, as deployed.
+    children.push(startPlatform(['auth,tasks'], env));
+    await waitReady(`http://127.0.0.1:${ports.tasks}/readyz`, children[0]);
+    children.push(startPlatform(['gateway'], env));
+    await waitReady(`http://127.0.0.1:${ports.gateway}/readyz`, children[1]);
+    const base = await forkBaseline({ DATABASE_URL: env.DATABASE_URL });
+    children.push(base.child);
+
+    const gateway = `http://127.0.0.1:${ports.gateway}`;
+    const users = [];
+    for (let i = 0; i < connections; i++) users.push(await signUp(gateway, i));
+    for (const user of users) {
+      await pool.query(
+        `INSERT INTO tasks.tasks (id, owner_id, title, status, priority, tags, due_at)
+         SELECT gen_random_uuid(), $1, 'seed ' || i, (ARRAY['todo','in_progress','blocked','done'])[1 + i % 4],
+                i % 5, ARRAY['bench'], now() + i * interval '1 hour'
+         FROM generate_series(1, $2) AS i`,
+        [user.id, seedPerUser],
+      );
+      // One task per user that the update scenario rewrites on both sides.
+      user.taskId = (
+        await pool.query('SELECT id FROM tasks.tasks WHERE owner_id = $1 LIMIT 1', [user.id])
+      ).rows[0].id;
+    }
+    await pool.query('ANALYZE tasks.tasks');
+
+    const json = { 'content-type': 'application/json' };
+    const sides = {
+      service: {
+        url: gateway,
+        headers: (u) => ({ ...json, authorization: `Bearer ${u.token}` }),
+        create: '/api/tasks',
+        list: `/api/tasks?status=${LIST.status.join(',')}&limit=${LIST.limit}`,
+        update: (u) => `/api/tasks/${u.taskId}`,
+      },
+      // The tasks service without the gateway in front: shows what the extra hop costs.
+      direct: {
+        url: `http://127.0.0.1:${ports.tasks}`,
+        headers: (u) => ({ ...json, authorization: `Bearer ${u.token}` }),
+        create: '/api/tasks',
+        list: `/api/tasks?status=${LIST.status.join(',')}&limit=${LIST.limit}`,
+        update: (u) => `/api/tasks/${u.taskId}`,
+      },
+      baseline: {
+        url: `http://127.0.0.1:${base.port}`,
+        headers: (u) => ({ ...json, 'x-owner': u.id }),
+        create: '/tasks',
+        list: '/tasks',
+        update: (u) => `/tasks/${u.taskId}`,
+      },
+    };
+    const scenarios = {
+      create: (s, u) => ({
+        method: 'POST',
+        path: s.create,
+        body: JSON.stringify(CREATE_BODY),
+        headers: s.headers(u),
+      }),
+      list: (s, u) => ({ method: 'GET', path: s.list, headers: s.headers(u) }),
+      update: (s, u) => ({
+        method: 'PATCH',
+        path: s.update(u),
+        body: JSON.stringify(UPDATE_BODY),
+        headers: s.headers(u),
+      }),
+    };
+    const processesOf = {
+      service: children.slice(0, 2),
+      direct: children.slice(0, 1),
+      baseline: [base.child],
+    };
+    const cpuOfSide = async (side) =>
+      (await Promise.all(processesOf[side].map(cpuOfPid))).reduce((a, b) => a + b, 0);
+    const run = async (side, scenario, seconds) => {
+      let next = 0;
+      const s = sides[side];
+      const before = await cpuOfSide(side);
+      const result = await autocannon({
+        url: s.url,
+        connections,
+        duration: seconds,
+        setupClient: (client) => client.setRequests([scenarios[scenario](s, users[next++ % users.length])]),
+      });
+      const cpuMs = (await cpuOfSide(side)) - before;
+      return {
+        reqPerSec: result.requests.average,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        failed: result.non2xx + result.errors + result.timeouts,
+        cpuMsPerReq: cpuMs / Math.max(1, result.requests.total),
+      };
+    };
+
+    const report = {};
+    for (const scenario of Object.keys(scenarios)) {
+      const measured = { baseline: [], service: [], direct: [] };
+      for (const side of Object.keys(measured)) await run(side, scenario, 1);
+      for (let r = 0; r < rounds; r++) {
+        for (const side of Object.keys(measured)) measured[side].push(await run(side, scenario, durationS));
+      }
+      const summary = (xs) => ({
+        reqPerSec: Math.round(median(xs.map((x) => x.reqPerSec))),
+        p50Ms: median(xs.map((x) => x.p50Ms)),
+        p99Ms: median(xs.map((x) => x.p99Ms)),
+        failed: xs.reduce((n, x) => n + x.failed, 0),
+        cpuMsPerRequest: round(median(xs.map((x) => x.cpuMsPerReq)), 3),
+      });
+      const b = summary(measured.baseline);
+      const s = summary(measured.service);
+      const d = summary(measured.direct);
+      report[scenario] = {
+        service: s,
+        baseline: b,
+        throughputRatio: round(s.reqPerSec / b.reqPerSec, 3),
+        withoutGateway: { ...d, throughputRatio: round(d.reqPerSec / b.reqPerSec, 3) },
+      };
+    }
+    const ratios = Object.values(report).map((r) => r.throughputRatio);
+    const failed = Object.values(report).some((r) => r.service.failed > 0 || r.baseline.failed > 0);
+    console.log(
+      JSON.stringify({
+        bench: 'tasks-api',
+        node: process.version,
+        backends: 'PostgreSQL + Redis',
+        service: 'gateway process → auth+tasks process (Prisma, adapter-pg, pool 10)',
+        baseline: 'node:http + raw pg (pool 10), the same SQL, no gateway/auth/validation/events',
+        connections,
+        durationS,
+        rounds,
+        seededTasksPerUser: seedPerUser,
+        list: `status=todo, limit=50, sort=-createdAt`,
+        scenarios: report,
+        minThroughputRatio: Math.min(...ratios),
+        target: { throughputRatio: '>= 0.5' },
+        pass: Math.min(...ratios) >= 0.5 && !failed,
+      }),
+    );
+  } finally {
+    await pool.end();
+    await Promise.all(children.map(stop));
+    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function signUp(gateway, i) {
+  const credentials = {
+    email: `bench-${i}-${randomUUID()}@example.com`,
+    password: 'correct horse battery staple',
+  };
+  const post = (p, body) =>
+    fetch(`${gateway}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const reg = await post('/api/auth/register', { ...credentials, name: `Bench ${i}` });
+  if (reg.status !== 202) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+  const login = await post('/api/auth/login', credentials);
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const body = await login.json();
+  return { id: body.user.id, token: body.accessToken };
+}
+
+function startPlatform(targets, env) {
+  const profile = process.env.BENCH_PROFILE === targets.join(',');
+  const execArgv = profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/tasks-bench-prof'] : [];
+  return spawn(process.execPath, [...execArgv, bin, 'start', '--target', ...targets], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', process.env.BENCH_LOGS === '1' ? 'inherit' : 'ignore', 'inherit'],
+  });
+}
+
+function forkBaseline(env) {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(import.meta.url).pathname, [], {
+      env: { ...process.env, ...env, BENCH_ROLE: 'baseline' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (m) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
+  });
+}
+
+async function waitReady(url, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready in time`);
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+/** CPU time (user + system, ms) of a child process so far, from /proc. */
+async function cpuOfPid(child) {
+  const { readFile } = await import('node:fs/promises');
+  const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(stat[11]) + Number(stat[12])) * 1000) / 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: the statements the tasks service sends for the three operations (Prisma's
+// INSERT … RETURNING, its SELECT + version-checked UPDATE, and the very list query the service
+// builds), through raw pg, and the same row → DTO mapping.
+
+async function baseline() {
+  const pg = (await import('pg')).default;
+  const { buildListQuery, TASK_COLUMNS } = await import(tasksDist('store/list-query.js'));
+  const { toTaskDto } = await import(tasksDist('store/db.js'));
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  const cols = TASK_COLUMNS.text;
+  const insertSql = `INSERT INTO "tasks"."tasks" AS t ("id","owner_id","title","description","status","priority","due_at","start_at","tags","steps","version","created_at","updated_at","completed_at","change_seq") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING ${cols}`;
+  const findSql = `SELECT ${cols} FROM "tasks"."tasks" t WHERE (t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL) LIMIT $3 OFFSET $4`;
+  const updateSql = `UPDATE "tasks"."tasks" AS t SET "title" = $1, "description" = $2, "status" = $3, "priority" = $4, "due_at" = $5, "start_at" = $6, "tags" = $7, "steps" = $8, "completed_at" = $9, "version" = (t.version + $10), "updated_at" = $11 WHERE (t.id = $12 AND (t.owner_id = $13 AND t.version = $14 AND t.deleted_at IS NULL)) RETURNING ${cols}`;
+  const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'];
+
+  const handlers = {
+    async create(owner, body) {
+      const now = new Date();
+      const { rows } = await pool.query(insertSql, [
+        randomUUID(),
+        owner,
+        body.title,
+        '',
+        'todo',
+        PRIORITIES.indexOf(body.priority),
+        new Date(body.dueAt),
+        null,
+        body.tags,
+        '[]',
+        1,
+        now,
+        now,
+        null,
+        0,
+      ]);
+      return [201, toTaskDto(rows[0])];
+    },
+    async list(owner) {
+      const q = buildListQuery(
+        { ownerId: owner, status: LIST.status },
+        { field: 'createdAt', direction: 'desc' },
+        undefined,
+        LIST.limit + 1,
+        new Date(),
+      );
+      const { rows } = await pool.query(q.text, q.values);
+      return [200, { items: rows.slice(0, LIST.limit).map(toTaskDto), nextCursor: null }];
+    },
+    async update(owner, body, id) {
+      const found = (await pool.query(findSql, [id, owner, 1, 0])).rows[0];
+      if (!found) return [404, {}];
+      const { rows } = await pool.query(updateSql, [
+        body.title,
+        found.description,
+        found.status,
+        PRIORITIES.indexOf(body.priority),
+        found.dueAt,
+        found.startAt,
+        found.tags,
+        JSON.stringify(found.steps),
+        found.completedAt,
+        1,
+        new Date(),
+        id,
+        owner,
+        found.version,
+      ]);
+      return rows[0] ? [200, toTaskDto(rows[0])] : [412, {}];
+    },
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    try {
+      const owner = req.headers['x-owner'];
+      const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
+      const id = req.url.split('/')[2]?.split('?')[0];
+      const op = req.method === 'POST' ? 'create' : req.method === 'PATCH' ? 'update' : 'list';
+      const [status, payload] = await handlers[op](owner, body, id);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('SIGTERM', () => {
+    server.close();
+    void pool.end().then(() => process.exit(0));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function reachable(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function round(x, digits) {
+  return Number(x.toFixed(digits));
+}
