@@ -1,6 +1,8 @@
 // Offline rendering: a stack manifest → every object the operator would apply.
 import { parseAllDocuments } from 'yaml';
+import { stackSchema } from './api/elwosastack.js';
 import { withDefaults } from './api/load.js';
+import { validateAgainst } from './api/validate.js';
 import type { Capabilities, Dashboard, GeneratedSecrets, KubeObject } from './specs/context.js';
 import { desiredObjects } from './specs/desired.js';
 import { hashOf } from './specs/hash.js';
@@ -21,6 +23,9 @@ export function renderManifest(yamlText: string, opts: RenderOptions): KubeObjec
     const raw = doc.toJS() as unknown;
     if (raw === null || raw === undefined) continue;
     const stack = withDefaults(raw);
+    const problems = validateAgainst(stackSchema.schema, stack);
+    if (problems.length > 0)
+      throw new Error(`${stack.metadata.name} is invalid:\n  ${problems.join('\n  ')}`);
     const objects = desiredObjects(stack, {
       operatorVersion: OPERATOR_VERSION,
       capabilities: opts.capabilities,

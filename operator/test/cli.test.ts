@@ -59,6 +59,22 @@ describe('elwosa-operator CLI', () => {
     expect(stdout).toBe(readRepoFile('crds', 'elwosa.io_elwosastacks.yaml'));
   });
 
+  it('render rejects a stack the API server would reject', async () => {
+    const bad =
+      'apiVersion: elwosa.io/v1alpha1\nkind: ElwosaStack\nmetadata: {name: x}\nspec:\n  ai: {ollama: {gpu: {enabled: true, count: 0}}}\n';
+    const child = execFile(process.execPath, [BIN, 'render', '-f', '-']);
+    child.stdin?.end(bad);
+    const [code, stderr] = await new Promise<[number | null, string]>((resolve) => {
+      let err = '';
+      child.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      child.on('exit', (c) => resolve([c, err]));
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('spec.ai.ollama.gpu: gpu.count must be at least 1 when gpu is enabled');
+  });
+
   it('fails with usage on bad input', async () => {
     await expect(run(process.execPath, [BIN, 'render'])).rejects.toMatchObject({
       code: 2,

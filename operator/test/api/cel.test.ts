@@ -1,16 +1,8 @@
-import { type CelInput, run } from '@bufbuild/cel';
+import { run } from '@bufbuild/cel';
 import { describe, expect, it } from 'vitest';
 import { stackSchema } from '../../src/api/elwosastack.js';
 import type { CelRule, JsonSchema } from '../../src/api/schema.js';
-
-/** JSON → CEL input: integers as BigInt, objects as Map. */
-function cel(value: unknown): CelInput {
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (Array.isArray(value)) return value.map(cel) as CelInput;
-  if (value !== null && typeof value === 'object')
-    return new Map(Object.entries(value).map(([k, v]) => [k, cel(v)]));
-  return value as CelInput;
-}
+import { toCel as cel } from '../../src/api/validate.js';
 
 /** Every x-kubernetes-validations rule in the schema, by its path ('' is the root). */
 function rulesByPath(
