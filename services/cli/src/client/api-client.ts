@@ -6,6 +6,20 @@ import type { CredentialStore, StoredSession } from './credentials.js';
 /** A failure to show the user: one line, exit code 1. */
 export class ClientError extends Error {
   override readonly name = 'ClientError';
+  constructor(
+    message: string,
+    /** The server was unreachable or temporarily unavailable: the same request may succeed later. */
+    readonly transient = false,
+  ) {
+    super(message);
+  }
+}
+
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+const RETRY_DELAY_MS = 500;
+
+function failure(status: number, body: unknown): ClientError {
+  return new ClientError(problemMessage(status, body), TRANSIENT_STATUSES.has(status));
 }
 
 /** Refresh this long before the access token expires. */
@@ -54,16 +68,36 @@ export class ApiClient {
     headers: Record<string, string> = {},
   ): Promise<T> {
     const res = await this.raw<T>(method, path, body, headers);
-    if (res.status >= 400) throw new ClientError(problemMessage(res.status, res.body));
+    if (res.status >= 400) throw failure(res.status, res.body);
     return res.body;
   }
 
-  /** Authenticated request with the stored session for this URL. */
+  /**
+   * Authenticated request with the stored session for this URL. `retryTransient` repeats it once
+   * after a transient failure: only for requests that are safe to repeat (reads, or a create
+   * carrying an Idempotency-Key).
+   */
   async authed<T>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    options: { retryTransient?: boolean } = {},
+  ): Promise<T> {
+    try {
+      return await this.authedOnce<T>(method, path, body, headers);
+    } catch (err) {
+      if (!options.retryTransient || !(err instanceof ClientError) || !err.transient) throw err;
+      await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+      return this.authedOnce<T>(method, path, body, headers);
+    }
+  }
+
+  private async authedOnce<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
   ): Promise<T> {
     let session = await this.store.get(this.url);
     if (!session) throw new ClientError(`not signed in to ${this.url}; run \`elwosa login\``);
@@ -79,7 +113,7 @@ export class ApiClient {
         authorization: `Bearer ${session.accessToken}`,
       });
     }
-    if (res.status >= 400) throw new ClientError(problemMessage(res.status, res.body));
+    if (res.status >= 400) throw failure(res.status, res.body);
     return res.body;
   }
 
@@ -91,7 +125,7 @@ export class ApiClient {
       await this.store.remove(this.url);
       throw new ClientError('the session has ended; run `elwosa login` again');
     }
-    if (res.status >= 400) throw new ClientError(problemMessage(res.status, res.body));
+    if (res.status >= 400) throw failure(res.status, res.body);
     const next = sessionFrom(res.body);
     await this.store.put(this.url, next);
     return next;
@@ -116,8 +150,9 @@ export class ApiClient {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new ClientError(`cannot reach ${this.url} (${cause})`);
+      const { cause } = err as { cause?: { code?: string; message?: string } };
+      const reason = cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new ClientError(`cannot reach ${this.url} (${reason})`, true);
     }
     const text = await res.text();
     let parsed: unknown;

@@ -59,6 +59,9 @@ async function list(cmd: Of<'tasks.list'>, io: ClientIo): Promise<void> {
     const page = await api.authed<{ items: TaskView[]; nextCursor: string | null }>(
       'GET',
       `/api/tasks?${listQuery(cmd.options, cursor)}`,
+      undefined,
+      {},
+      { retryTransient: true },
     );
     tasks.push(...page.items);
     cursor = cmd.options.all ? (page.nextCursor ?? undefined) : undefined;
@@ -68,11 +71,15 @@ async function list(cmd: Of<'tasks.list'>, io: ClientIo): Promise<void> {
 
 async function add(cmd: Of<'tasks.add'>, io: ClientIo): Promise<void> {
   const api = new ApiClient(cmd.url, io.store);
-  // One key per invocation: should the answer be lost and the command rerun by a wrapper with
-  // the same key, the server returns the first result instead of creating a duplicate.
-  const task = await api.authed<TaskView>('POST', '/api/tasks', createBody(cmd.options), {
-    'idempotency-key': randomUUID(),
-  });
+  // One key per invocation: when the first attempt fails in transit (it may have been created
+  // all the same), the retry with the same key gets the first result instead of a duplicate.
+  const task = await api.authed<TaskView>(
+    'POST',
+    '/api/tasks',
+    createBody(cmd.options),
+    { 'idempotency-key': randomUUID() },
+    { retryTransient: true },
+  );
   io.out(cmd.json ? JSON.stringify(task) : `added ${task.id}  ${oneLine(task.title)}`);
 }
 
