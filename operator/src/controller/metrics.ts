@@ -21,11 +21,19 @@ export class OperatorMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly queueDepth = new Gauge({
-    name: 'elwosa_operator_workqueue_depth',
-    help: 'Stacks waiting in the work queue.',
-    registers: [this.registry],
-  });
+  /** Read at scrape time from the queue (see queueDepthFrom). */
+  private queueDepthSource: () => number = () => 0;
+  readonly queueDepth = (() => {
+    const metrics = this;
+    return new Gauge({
+      name: 'elwosa_operator_workqueue_depth',
+      help: 'Stacks waiting in the work queue.',
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.queueDepthSource());
+      },
+    });
+  })();
   readonly leader = new Gauge({
     name: 'elwosa_operator_leader',
     help: '1 while this instance holds the leader Lease.',
@@ -52,6 +60,10 @@ export class OperatorMetrics {
 
   constructor(defaultMetrics = true) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  queueDepthFrom(source: () => number): void {
+    this.queueDepthSource = source;
   }
 
   private readonly conditionTypes = new Map<string, Set<string>>();

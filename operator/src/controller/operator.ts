@@ -90,6 +90,7 @@ export class Operator {
   ) {
     this.options = { ...defaultOptions(), ...options };
     this.metrics = new OperatorMetrics(this.options.defaultMetrics);
+    this.metrics.queueDepthFrom(() => this.queue?.depth ?? 0);
     const onWrite = (verb: string) => this.metrics.writes.inc({ verb });
     this.api = new KubeApi(kc, {
       qps: this.options.writeQps,
@@ -187,7 +188,6 @@ export class Operator {
           throw err;
         } finally {
           end();
-          this.metrics.queueDepth.set(this.queue?.depth ?? 0);
         }
       },
       this.options.queue,
