@@ -1,7 +1,9 @@
 // Graceful shutdown in phases on SIGTERM/SIGINT: drain (readiness fails), stop (no new
 // connections, WebSockets closed with 1001, in-flight requests finish), close (database pools,
 // consumers), release (what those used: the cache connection, the embedded database). The
-// process exits before the grace period ends, whatever hangs.
+// process exits before the grace period ends, whatever hangs. drain and stop hooks run
+// together; close and release hooks run one by one in reverse registration order, so what was
+// set up last (a service's background workers) stops before what it depends on (its database).
 import type { Logger } from 'pino';
 
 type Hook = () => Promise<void> | void;
@@ -42,6 +44,10 @@ export class Lifecycle {
       }
     }
     this.logger.info('shutdown complete');
+  }
+
+  private warn(phase: ShutdownPhase, err: unknown): void {
+    this.logger.warn({ err: String(err), phase }, 'shutdown hook failed');
   }
 
   /** Installs SIGTERM/SIGINT handlers that shut down and exit (code 0, or 1 past the grace period). */

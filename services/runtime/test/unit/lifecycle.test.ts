@@ -8,6 +8,27 @@ import { createLogger, Lifecycle, listen, Readiness } from '../../src/index.js';
 const silent = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 describe('lifecycle', () => {
+  it('closes in reverse registration order, one by one, and goes on after a failing hook', async () => {
+    const order: string[] = [];
+    const lifecycle = new Lifecycle(silent, 5000)
+      .on('close', async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        order.push('database');
+      })
+      .on('close', () => {
+        throw new Error('boom');
+      })
+      .on('close', async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        order.push('workers');
+      })
+      .on('release', () => {
+        order.push('cache');
+      });
+    await lifecycle.shutdown('test');
+    expect(order).toEqual(['workers', 'database', 'cache']);
+  });
+
   it('drains, stops accepting, finishes in-flight requests, then closes and releases', async () => {
     const order: string[] = [];
     const readiness = new Readiness();
