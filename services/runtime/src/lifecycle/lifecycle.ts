@@ -37,10 +37,18 @@ export class Lifecycle {
   private async run(reason: string): Promise<void> {
     this.logger.info({ reason, graceMs: this.graceMs }, 'shutting down');
     for (const phase of PHASES) {
-      const results = await Promise.allSettled(this.hooks[phase].map(async (hook) => hook()));
-      for (const r of results) {
-        if (r.status === 'rejected')
-          this.logger.warn({ err: String(r.reason), phase }, 'shutdown hook failed');
+      const hooks = this.hooks[phase];
+      if (phase === 'drain' || phase === 'stop') {
+        const results = await Promise.allSettled(hooks.map(async (hook) => hook()));
+        for (const r of results) if (r.status === 'rejected') this.warn(phase, r.reason);
+        continue;
+      }
+      for (const hook of [...hooks].reverse()) {
+        try {
+          await hook();
+        } catch (err) {
+          this.warn(phase, err);
+        }
       }
     }
     this.logger.info('shutdown complete');
