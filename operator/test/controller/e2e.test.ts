@@ -296,6 +296,54 @@ describe('operator end to end', () => {
     });
   });
 
+  it('hands replicas over to the HPA and never fights it', async () => {
+    const kc = await setup();
+    const op = await startOperator(kc);
+    operators.push(op);
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    patchStack('dev', {
+      spec: { services: { chat: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6 } } } },
+    });
+    await waitFor(
+      () => names('horizontalpodautoscalers', 'autoscaling', 'v2').includes('dev-chat'),
+      10_000,
+      'the chat HPA',
+    );
+    const deployments = type('apps', 'v1', 'deployments');
+    const chat = () =>
+      server.store.get(deployments, 'default', 'dev-chat') as {
+        spec: { replicas?: number };
+        metadata: { managedFields: { manager: string; fieldsV1: { 'f:spec'?: Record<string, unknown> } }[] };
+      };
+    await waitFor(
+      () =>
+        !(
+          'f:replicas' in
+          (chat().metadata.managedFields.find((m) => m.manager === 'elwosa-operator')?.fieldsV1['f:spec'] ??
+            {})
+        ),
+      10_000,
+      'replicas released',
+    );
+    // The HPA controller scales the Deployment (its own field manager).
+    server.store.apply(
+      deployments,
+      'default',
+      'dev-chat',
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'dev-chat' }, spec: { replicas: 4 } },
+      { manager: 'horizontal-pod-autoscaler', force: true },
+    );
+    op.resyncNow();
+    patchStack('dev', { spec: { config: { logLevel: 'warn' } } });
+    await waitFor(
+      () => JSON.stringify(chat()).includes('"value":"warn"'),
+      10_000,
+      'the new log level applied',
+    );
+    expect(chat().spec.replicas).toBe(4);
+  });
+
   it('upgrades the platform only after the new version migrated', async () => {
     const kc = await setup();
     operators.push(await startOperator(kc));
