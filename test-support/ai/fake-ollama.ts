@@ -167,9 +167,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         });
       },
       'POST /api/pull': async (_req, res, record) => {
-        const body = record.body as { model?: string; stream?: boolean } | undefined;
-        const name = withLatest(body?.model ?? '');
-        if (!body?.model) return sendJson(res, 400, { error: 'model is required' });
+        // ollama-js sends the legacy `name`; the server accepts `model` and `name`.
+        const body = record.body as { model?: string; name?: string; stream?: boolean } | undefined;
+        const requested = body?.model ?? body?.name;
+        if (!requested) return sendJson(res, 400, { error: 'model is required' });
+        const name = withLatest(requested);
         const steps = [
           { status: 'pulling manifest' },
           {
@@ -189,7 +191,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           { status: 'success' },
         ];
         addModel({ name, capabilities: ['completion'] });
-        if (body.stream === false) return sendJson(res, 200, { status: 'success' });
+        if (body?.stream === false) return sendJson(res, 200, { status: 'success' });
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         for (const step of steps) {
           res.write(`${JSON.stringify(step)}\n`);

@@ -81,6 +81,7 @@ export const aiEnvSchema = z.object({
   ELWOSA_AI_QUEUE_TIMEOUT_MS: ms().default(10_000),
   ELWOSA_AI_MAX_ATTEMPTS: env.positiveInt().max(10).default(3),
   ELWOSA_AI_PROBE_INTERVAL_MS: z.coerce.number().int().min(3000).max(3_600_000).default(10_000),
+  ELWOSA_AI_PROBE_TIMEOUT_MS: ms().default(5_000),
   ELWOSA_AI_COOLDOWN_MS: ms().default(5_000),
   ELWOSA_AI_COOLDOWN_MAX_MS: ms().default(30_000),
   ELWOSA_AI_CONNECT_TIMEOUT_MS: ms().default(2_000),

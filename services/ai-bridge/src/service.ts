@@ -20,7 +20,8 @@ import { createDispatcher } from './providers/transport.js';
 import { startProber } from './routing/prober.js';
 import { ReplicaPool } from './routing/replica-pool.js';
 
-const PROBE_TIMEOUT_MS = 2_000;
+/** `/api/show` and OpenAI's model list. */
+const LOOKUP_TIMEOUT_MS = 5_000;
 
 export async function startAiBridge(deps: PlatformDeps): Promise<RunningService> {
   const env = parseConfig(aiEnvSchema, deps.env);
@@ -51,7 +52,7 @@ export async function startAiBridge(deps: PlatformDeps): Promise<RunningService>
     fallbacks: env.ELWOSA_AI_FALLBACKS,
     contextOverrides: env.ELWOSA_AI_CONTEXT_LENGTHS,
     ...(ollama
-      ? { showContextLength: (url, model) => ollama.contextLength(url, model, PROBE_TIMEOUT_MS) }
+      ? { showContextLength: (url, model) => ollama.contextLength(url, model, LOOKUP_TIMEOUT_MS) }
       : {}),
   });
   const completion: CompletionContext = {
@@ -97,7 +98,8 @@ export async function startAiBridge(deps: PlatformDeps): Promise<RunningService>
           pool,
           probe: (url, timeoutMs) => ollama.probe(url, timeoutMs),
           intervalMs: env.ELWOSA_AI_PROBE_INTERVAL_MS,
-          timeoutMs: PROBE_TIMEOUT_MS,
+          retryMs: 3000,
+          timeoutMs: env.ELWOSA_AI_PROBE_TIMEOUT_MS,
           logger: host.logger,
         })
       : undefined;
@@ -106,7 +108,7 @@ export async function startAiBridge(deps: PlatformDeps): Promise<RunningService>
     services,
     models: createModelDirectory({
       pool,
-      listOpenAI: openai ? () => openai.listModels(PROBE_TIMEOUT_MS) : undefined,
+      listOpenAI: openai ? () => openai.listModels(LOOKUP_TIMEOUT_MS) : undefined,
     }),
     routing: {
       pool,
@@ -120,6 +122,8 @@ export async function startAiBridge(deps: PlatformDeps): Promise<RunningService>
   if (!catalog.configured)
     host.logger.warn('no model provider configured (OLLAMA_URLS, OPENAI_API_KEY): AI calls answer 503');
 
+  // Load the tokenizer's ranks (≈ 0.3 s) now rather than in the first call that needs them.
+  setTimeout(() => counter.count('warm up'), 0).unref();
   deps.lifecycle.on('stop', () => prober?.stop());
   deps.lifecycle.on('close', async () => {
     await running.close();

@@ -1,0 +1,248 @@
+// The official `openai` client as an outside program against ELWOSA's /v1 through the gateway,
+// with a fake Ollama replica and a fake OpenAI behind the bridge: streaming, tools, non-streaming,
+// embeddings (the SDK's default base64 encoding), models, errors, usage records.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FakeOllama,
+  type FakeOpenAI,
+  fakeModels,
+  scenarios,
+  startFakeOllama,
+  startFakeOpenAI,
+} from '../../../test-support/ai/index.ts';
+import { backendKinds } from '../../../test-support/platform.ts';
+import type { Tokens } from '../../auth/test/client.js';
+import { type BridgeHarness, startBridge } from './harness.js';
+
+const tools: OpenAI.ChatCompletionTool[] = [
+  {
+    type: 'function',
+    function: {
+      name: 'create_task',
+      description: 'Create a task',
+      parameters: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] },
+    },
+  },
+];
+
+describe.each(backendKinds())('OpenAI-compatible /v1 (%s backends)', (kind) => {
+  let ollama: FakeOllama;
+  let upstream: FakeOpenAI;
+  let h: BridgeHarness;
+  let user: Tokens;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    ollama = await startFakeOllama({ models: [fakeModels.llama, fakeModels.nomic] });
+    upstream = await startFakeOpenAI({ apiKey: 'sk-upstream' });
+    h = await startBridge(kind, {
+      OLLAMA_URLS: ollama.url,
+      OPENAI_API_KEY: 'sk-upstream',
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+      ELWOSA_DEFAULT_MODEL: 'llama3.2',
+      ELWOSA_EMBEDDING_MODEL: 'nomic-embed-text',
+    });
+    user = await h.newUser();
+    client = h.openai(user);
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await ollama?.close();
+    await upstream?.close();
+  });
+
+  it('streams a chat completion from Ollama with usage at the end', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'stream me' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+      expect(chunk.model).toBe('llama3.2:latest');
+    }
+    expect(text).toBe('Echo: stream me');
+    expect(finish).toBe('stop');
+    expect(usage?.completion_tokens).toBe(3);
+    const sent = ollama.requestsTo('/api/chat').at(-1)!.body as { options?: { num_ctx?: number } };
+    expect(sent.options?.num_ctx).toBe(8192);
+  });
+
+  it('streams tool calls from Ollama and from OpenAI the same way', async () => {
+    for (const [model, fake] of [
+      ['llama3.2', ollama],
+      ['gpt-4o-mini', upstream],
+    ] as const) {
+      fake.next(scenarios.toolCalls([{ name: 'create_task', arguments: { title: 'Buy milk' } }]));
+      const runner = client.chat.completions.stream({
+        model,
+        messages: [{ role: 'user', content: 'add a task' }],
+        tools,
+      });
+      const final = await runner.finalChatCompletion();
+      const call = final.choices[0]?.message.tool_calls?.[0];
+      expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+      expect(call?.type === 'function' && call.function.name).toBe('create_task');
+      expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ title: 'Buy milk' });
+      expect(call?.id).toMatch(/\S/);
+    }
+  });
+
+  it('sends a tool result back to Ollama with tool_name and to OpenAI with tool_call_id', async () => {
+    const history: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'add a task' },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'create_task', arguments: '{"title":"x"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"ok":true}' },
+    ];
+    await client.chat.completions.create({ model: 'llama3.2', messages: history, tools });
+    const toOllama = ollama.requestsTo('/api/chat').at(-1)!.body as { messages: Record<string, unknown>[] };
+    expect(toOllama.messages[1]).toMatchObject({
+      tool_calls: [{ function: { name: 'create_task', arguments: { title: 'x' } } }],
+    });
+    expect(toOllama.messages[2]).toMatchObject({ role: 'tool', tool_name: 'create_task' });
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: history, tools });
+    const toOpenAI = upstream.requestsTo('/v1/chat/completions').at(-1)!.body as {
+      messages: Record<string, unknown>[];
+      stream_options?: unknown;
+    };
+    expect(toOpenAI.messages[2]).toMatchObject({ role: 'tool', tool_call_id: 'call_1' });
+    expect(toOpenAI.stream_options).toEqual({ include_usage: true });
+  });
+
+  it('answers non-streaming requests with a whole chat.completion', async () => {
+    const res = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'whole' }],
+    });
+    expect(res.object).toBe('chat.completion');
+    expect(res.choices[0]?.message.content).toBe('Echo: whole');
+    expect(res.usage?.completion_tokens).toBe(2);
+  });
+
+  it('uses the default model for "default"', async () => {
+    const res = await client.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.model).toBe('llama3.2:latest');
+  });
+
+  it('creates embeddings (the SDK asks for base64 and decodes it) from Ollama and OpenAI', async () => {
+    const local = await client.embeddings.create({ model: 'nomic-embed-text', input: ['alpha', 'beta'] });
+    expect(local.data).toHaveLength(2);
+    expect(local.data[0]?.embedding).toHaveLength(768);
+    expect(Math.hypot(...(local.data[0]?.embedding ?? []))).toBeCloseTo(1, 4);
+    const remote = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'gamma',
+      encoding_format: 'float',
+    });
+    expect(remote.data[0]?.embedding).toHaveLength(1536);
+    expect(remote.usage.prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it('lists the models of both providers', async () => {
+    await h.waitForProbes();
+    const models = await client.models.list();
+    const ids = models.data.map((m) => m.id);
+    expect(ids).toEqual(
+      expect.arrayContaining(['llama3.2:latest', 'nomic-embed-text:latest', 'gpt-4o-mini']),
+    );
+  });
+
+  it('passes upstream client errors on as 400 and unknown models as 404', async () => {
+    const unknown = await client.chat.completions
+      .create({ model: 'ollama/does-not-exist', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    const bad = await client.chat.completions
+      .create({ model: 'llama3.2', messages: [{ role: 'user', content: 'x' }], temperature: 7 })
+      .catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
+  it('refuses calls without a token and the routing state to non-admins', async () => {
+    const anonymous = await h.api.post('/v1/chat/completions', { model: 'llama3.2', messages: [] });
+    expect(anonymous.status).toBe(401);
+    expect((await h.api.get('/api/ai/routing', user.accessToken)).status).toBe(403);
+    const state = await h.api.get<{ replicas: { url: string; models: string[] | null }[] }>(
+      '/api/ai/routing',
+      h.admin.accessToken,
+    );
+    expect(state.status).toBe(200);
+    expect(state.body.replicas[0]).toMatchObject({ url: ollama.url });
+  });
+
+  it('records usage for every call: provider numbers when given, estimates flagged otherwise', async () => {
+    const conversation = `conv-${Date.now()}`;
+    const tagged = h.openaiDirect(user, { 'x-elwosa-conversation-id': conversation });
+    await tagged.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'priced' }],
+    });
+    upstream.next({ ...scenarios.reply('no usage here'), omitUsage: true });
+    const s = await tagged.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'unmetered' }],
+      stream: true,
+    });
+    for await (const _ of s);
+    const events = await h.waitForUsage(
+      (e) => e.filter((x) => x.conversationId === conversation).length >= 2,
+    );
+    const [priced, estimated] = events.filter((x) => x.conversationId === conversation);
+    expect(priced).toMatchObject({
+      userId: user.user.id,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      operation: 'chat',
+      outputTokens: 2,
+      estimated: false,
+      status: 'ok',
+      cacheHit: false,
+      ttftMs: null,
+      replica: null,
+      costKnown: true,
+    });
+    expect(priced!.costMicroUsd).toBe(Math.ceil((priced!.inputTokens * 150_000 + 2 * 600_000) / 1e6));
+    expect(estimated).toMatchObject({ estimated: true, status: 'ok', outputTokens: 3 });
+    expect(estimated!.ttftMs).toEqual(expect.any(Number));
+    const local = events.find((e) => e.provider === 'ollama' && e.operation === 'chat')!;
+    expect(local).toMatchObject({ costMicroUsd: 0, replica: ollama.url, estimated: false });
+    expect(events.some((e) => e.operation === 'embedding' && e.provider === 'ollama')).toBe(true);
+  });
+});
+
+describe.each(backendKinds())('no provider configured (%s backends)', (kind) => {
+  let h: BridgeHarness;
+  beforeAll(async () => {
+    h = await startBridge(kind, {});
+  });
+  afterAll(() => h?.stop());
+
+  it('starts, lists no models and answers completions with 503 problem+json', async () => {
+    const user = await h.newUser();
+    const client = h.openai(user);
+    expect((await client.models.list()).data).toEqual([]);
+    const res = await h.api.call('POST', '/v1/chat/completions', {
+      token: user.accessToken,
+      body: { model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }] },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ detail: expect.stringContaining('no model provider configured') });
+  });
+});
