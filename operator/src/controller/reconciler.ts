@@ -80,7 +80,8 @@ export class Reconciler {
       this.material.delete(key);
       return {};
     }
-    const stack = withDefaults(raw, namespace);
+    // List items may come without apiVersion/kind; the kind is known here.
+    const stack = withDefaults({ ...raw, apiVersion: API_VERSION, kind: KIND }, namespace);
     if (stack.metadata.deletionTimestamp) return this.finalize(stack);
     if (!(stack.metadata.finalizers ?? []).includes(FINALIZER)) {
       await this.deps.api.mergePatch(KINDS.stack, namespace, name, {

@@ -209,12 +209,14 @@ describe('operator end to end', () => {
 
   it('converges despite API errors, dropped watches and expired resource versions', async () => {
     const kc = await setup();
-    operators.push(await startOperator(kc));
+    // The first list of Deployments fails: that informer must be restarted.
+    server.injectFault({ method: 'GET', path: /^\/apis\/apps\/v1\/deployments$/, status: 500, times: 1 });
+    const op = await startOperator(kc);
+    operators.push(op);
     server.injectFault({ method: 'PATCH', path: /\/statefulsets\/dev-postgres$/, status: 500, times: 2 });
     server.injectFault({ method: 'POST', path: /\/jobs$/, status: 503, times: 1 });
     server.injectFault({ method: 'PATCH', path: /\/deployments\/dev-chat$/, status: 409, times: 1 });
     server.injectFault({ method: 'PATCH', path: /\/elwosastacks\/dev\/status$/, status: 422, times: 1 });
-    server.injectFault({ method: 'GET', path: /^\/apis\/apps\/v1\/deployments$/, status: 500, times: 1 });
     createStack(server.store, KIND_YAML);
     await waitFor(() => server.requests.some((r) => r.status === 500), 5000, 'an injected failure');
     server.dropWatches();
@@ -222,6 +224,8 @@ describe('operator end to end', () => {
     server.expireWatches();
     await waitForCondition(server, 'dev', 'Ready', 'True', 20_000);
     const failed = server.requests.filter((r) => r.status >= 400 && r.status !== 404).map((r) => r.status);
+    const restarts = (await op.metrics.informerRestarts.get()).values;
+    expect(restarts.find((v) => v.labels.kind === 'Deployment')?.value).toBeGreaterThanOrEqual(1);
     expect(failed).toEqual(expect.arrayContaining([500, 503, 409, 422]));
   });
 
