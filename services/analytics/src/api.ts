@@ -28,6 +28,9 @@ const count = z.number().int().nonnegative();
 export const Figures = z.object({
   requests: count,
   errors: count.describe('calls that ended with an error'),
+  unpricedRequests: count.describe(
+    'calls of a paid model without a known price: their cost is missing from the cost',
+  ),
   inputTokens: count,
   outputTokens: count,
   cachedTokens: count,

@@ -4,12 +4,17 @@
 // isolation, admin scopes, CSV export, date validation, and the daily roll-up (scheduled, exact,
 // idempotent, recomputed when a late fact arrives).
 import { randomUUID } from 'node:crypto';
-import { emitDomainEvent } from '@elwosa/runtime';
+import { domainStream, emitDomainEvent, parseDomainEvent } from '@elwosa/runtime';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKinds, startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
 import type { CostReportDto, UsageReportDto } from '../src/api.js';
+import type { AnalyticsContext } from '../src/domain/context.js';
 import { addDays, dayOf, startOfDay } from '../src/domain/days.js';
 import { rollUpDay } from '../src/domain/rollup.js';
+import { ingestTaskEvent } from '../src/ingest/task-events.js';
+import { ingestUsageEvent } from '../src/ingest/usage-events.js';
+import { createAnalyticsMetrics } from '../src/metrics.js';
 import {
   Api,
   emitTask,
@@ -35,6 +40,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
   let a: Tokens;
   let b: Tokens;
   let db: ReturnType<typeof openAnalyticsDb>;
+  let firstRequestId: string;
 
   const get = <T>(path: string, who: Tokens, headers: Record<string, string> = {}) =>
     api.call<T>('GET', path, { token: who.accessToken, headers });
@@ -75,6 +81,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
       latencyMs: 100,
     });
     await emitUsage(cache, a.user.id, a1);
+    firstRequestId = a1.requestId;
     await emitUsage(
       cache,
       a.user.id,
@@ -91,7 +98,6 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
         status: 'error',
       }),
     );
-    await emitUsage(cache, a.user.id, a1); // redelivered: the same call again
     await emitUsage(
       cache,
       a.user.id,
@@ -125,7 +131,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
     await emitUsage(
       cache,
       b.user.id,
-      usage(at(d2, 14), { model: WEIRD_MODEL, costMicroUsd: 5, latencyMs: 10 }),
+      usage(at(d2, 14), { model: WEIRD_MODEL, costMicroUsd: 0, costKnown: false, latencyMs: 10 }),
     );
     await emitUsage(
       cache,
@@ -201,6 +207,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
       cachedTokens: 10,
       costMicroUsd: 4000,
       costUsd: '0.004000',
+      unpricedRequests: 0,
       tasksCreated: 1,
       tasksCompleted: 0,
     });
@@ -229,6 +236,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
       cachedTokens: 10,
       costMicroUsd: 5000,
       costUsd: '0.005000',
+      unpricedRequests: 0,
       tasksCreated: 2,
       tasksCompleted: 1,
     });
@@ -247,6 +255,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
         cachedTokens: 10,
         costMicroUsd: 5000,
         costUsd: '0.005000',
+        unpricedRequests: 0,
         latencyAvgMs: 300,
         latencyP95Ms: 500,
       },
@@ -276,10 +285,17 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
       tasksCreated: 1,
       tasksCompleted: 1,
     });
-    expect(dayRow(report, d2)).toMatchObject({ requests: 1, costMicroUsd: 5, tasksCompleted: 0 });
+    // A call of a paid model without a known price: cost 0 but flagged, not silently free.
+    expect(dayRow(report, d2)).toMatchObject({
+      requests: 1,
+      costMicroUsd: 0,
+      unpricedRequests: 1,
+      tasksCompleted: 0,
+    });
     expect(report.totals).toMatchObject({
       requests: 3,
-      costMicroUsd: 705,
+      costMicroUsd: 700,
+      unpricedRequests: 1,
       tasksCreated: 1,
       tasksCompleted: 1,
     });
@@ -304,15 +320,15 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
     expect(byUser).toMatchObject({ scope: 'all', userId: null });
     expect(byUser.rows.map((r) => [r.userId, r.requests, r.costMicroUsd])).toEqual([
       [a.user.id, 5, 5000],
-      [b.user.id, 3, 705],
+      [b.user.id, 3, 700],
     ]);
     const byModel = await costsOf(admin, 'groupBy=model&scope=all');
     expect(byModel.rows.map((r) => `${r.provider}/${r.model}`)).toEqual([
       'openai/gpt-4o',
       'openai/gpt-4o-mini',
-      `openai/${WEIRD_MODEL}`,
       'ollama/llama3',
       'ollama/nomic-embed-text',
+      `openai/${WEIRD_MODEL}`,
     ]);
     const all = await usageOf(admin, '&scope=all');
     expect(dayRow(all, d1)).toMatchObject({ requests: 4, tasksCreated: 2, tasksCompleted: 1 });
@@ -331,9 +347,9 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="usage-${d1}-${today}.csv"`);
     const lines = res.body.split('\r\n');
     expect(lines[0]).toBe(
-      'day,requests,errors,input_tokens,output_tokens,cached_tokens,cost_micro_usd,cost_usd,tasks_created,tasks_completed',
+      'day,requests,errors,input_tokens,output_tokens,cached_tokens,cost_micro_usd,cost_usd,unpriced_requests,tasks_created,tasks_completed',
     );
-    expect(lines[1]).toBe(`${d1},3,1,310,150,10,4000,0.004000,1,0`);
+    expect(lines[1]).toBe(`${d1},3,1,310,150,10,4000,0.004000,0,1,0`);
     expect(lines).toHaveLength(6); // header, 4 days, and the empty rest after the last CRLF
     expect(lines[5]).toBe('');
 
@@ -342,7 +358,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body.split('\r\n')).toContain(
-      `openai,"'=HYPERLINK(""http://x""),y",1,0,100,50,0,5,0.000005,10,10`,
+      `openai,"'=HYPERLINK(""http://x""),y",1,0,100,50,0,0,0.000000,1,10,10`,
     );
     const json = await get<CostReportDto>(`/api/analytics/ai-costs?from=${d1}&to=${today}`, b, {
       accept: 'application/json',
@@ -445,5 +461,39 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
     const report = await usageOf(a);
     expect(dayRow(report, d2)).toMatchObject({ requests: 2, costMicroUsd: 10 });
     expect(report.totals).toMatchObject({ requests: 6, costMicroUsd: 5010 });
+  });
+
+  it('counts a redelivered entry once, and two calls that share a request id twice', async () => {
+    const { cache, logger } = platform.deps;
+    // What the consumer loop does when an entry is delivered again: the same handler, the same entry.
+    const ctx: AnalyticsContext = {
+      db: db.client,
+      cache,
+      logger,
+      settings: { rollupIntervalMs: 300, maxRangeDays: 366 },
+      metrics: createAnalyticsMetrics(new Registry()),
+      now: () => new Date(),
+    };
+    const entries = async (family: string) =>
+      (await cache.readRange(domainStream(family), '0', 1000)).map(parseDomainEvent);
+    const before = { a: await usageOf(a), all: await usageOf(admin, '&scope=all') };
+    const usageEntries = await entries('ai.usage');
+    expect(usageEntries.length).toBeGreaterThanOrEqual(10);
+    for (const event of usageEntries) await ingestUsageEvent(ctx, event);
+    for (const event of await entries('tasks')) await ingestTaskEvent(ctx, event);
+    await waitFor(
+      async () => (await rollupState(d1)) && (await rollupState(d2)),
+      'the roll-ups after redelivery',
+    );
+    expect(await usageOf(a)).toEqual(before.a);
+    expect(await usageOf(admin, '&scope=all')).toEqual(before.all);
+
+    // A client that reuses its X-Request-Id makes two calls: both are counted.
+    await emitUsage(cache, a.user.id, usage(new Date(), { requestId: firstRequestId, costMicroUsd: 1 }));
+    await waitFor(
+      async () => (await usageOf(a)).totals.requests === 7,
+      'the second call with that request id',
+    );
+    expect((await usageOf(a)).totals).toMatchObject({ requests: 7, costMicroUsd: 5011 });
   });
 });

@@ -52,6 +52,7 @@ describe.each(kinds)('analytics schema round trip (%s)', (kind) => {
 
     const record = await db.usageRecord.create({
       data: {
+        eventId: '1700000000000-0',
         requestId: 'req-roundtrip',
         userId,
         provider: 'openai',
@@ -62,6 +63,8 @@ describe.each(kinds)('analytics schema round trip (%s)', (kind) => {
         cachedTokens: 3,
         estimated: true,
         costMicroUsd: 9_007_199_254_740_993n,
+        costKnown: false,
+        priceVersion: '2026-11-01',
         latencyMs: 1234,
         ttftMs: 56,
         replica: 'http://ollama-0:11434',
@@ -77,6 +80,10 @@ describe.each(kinds)('analytics schema round trip (%s)', (kind) => {
     await expect(
       db.usageRecord.create({ data: { ...record, id: undefined, costMicroUsd: 1n } }),
     ).rejects.toMatchObject({ code: 'P2002' });
+    // One request id, two calls (two stream entries): both stored.
+    await expect(
+      db.usageRecord.create({ data: { ...record, id: undefined, eventId: '1700000000000-1' } }),
+    ).resolves.toMatchObject({ requestId: record.requestId });
 
     const fact = await db.taskFact.create({
       data: {
@@ -100,6 +107,7 @@ describe.each(kinds)('analytics schema round trip (%s)', (kind) => {
         operation: 'embedding',
         requests: 5,
         errors: 1,
+        unpriced: 2,
         inputTokens: 10_000_000_000n,
         outputTokens: 2n,
         cachedTokens: 3n,

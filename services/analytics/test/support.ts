@@ -18,6 +18,8 @@ export interface UsageData {
   cachedTokens: number;
   estimated: boolean;
   costMicroUsd: number;
+  costKnown: boolean;
+  priceVersion: string;
   latencyMs: number;
   ttftMs: number | null;
   replica: string | null;
@@ -39,6 +41,8 @@ export function usage(createdAt: Date, over: Partial<UsageData> = {}): UsageData
     cachedTokens: 0,
     estimated: false,
     costMicroUsd: 1000,
+    costKnown: true,
+    priceVersion: '2026-11-01',
     latencyMs: 200,
     ttftMs: 80,
     replica: null,

@@ -18,6 +18,7 @@ export function figures(t: UsageTotals): Figures {
   return {
     requests: t.requests,
     errors: t.errors,
+    unpricedRequests: t.unpriced,
     inputTokens: toSafeNumber(t.inputTokens),
     outputTokens: toSafeNumber(t.outputTokens),
     cachedTokens: toSafeNumber(t.cachedTokens),

@@ -13,6 +13,7 @@ const figureColumns: ReadonlyArray<Column<Figures>> = [
   ['cached_tokens', (r) => r.cachedTokens],
   ['cost_micro_usd', (r) => r.costMicroUsd],
   ['cost_usd', (r) => r.costUsd],
+  ['unpriced_requests', (r) => r.unpricedRequests],
 ];
 
 const usageColumns: ReadonlyArray<Column<UsageDayDto>> = [

@@ -17,6 +17,8 @@ export interface UsageTotals {
   requests: number;
   /** Calls that ended with status `error`. */
   errors: number;
+  /** Calls of a paid model without a known price: their cost is missing, not zero. */
+  unpriced: number;
   inputTokens: bigint;
   outputTokens: bigint;
   cachedTokens: bigint;
@@ -35,6 +37,7 @@ export interface UsagePartial extends UsageKey {
   bucket: number | null;
   requests: number;
   errors: number;
+  unpriced: number;
   inputTokens: bigint;
   outputTokens: bigint;
   cachedTokens: bigint;
@@ -50,6 +53,7 @@ export const USAGE_KEY_FIELDS = ['day', 'userId', 'provider', 'model', 'operatio
 export const emptyTotals = (): UsageTotals => ({
   requests: 0,
   errors: 0,
+  unpriced: 0,
   inputTokens: 0n,
   outputTokens: 0n,
   cachedTokens: 0n,
@@ -63,6 +67,7 @@ export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
   return {
     requests: a.requests + b.requests,
     errors: a.errors + b.errors,
+    unpriced: a.unpriced + b.unpriced,
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cachedTokens: a.cachedTokens + b.cachedTokens,
@@ -79,6 +84,7 @@ function partialTotals(p: UsagePartial): UsageTotals {
   return {
     requests: p.requests,
     errors: p.errors,
+    unpriced: p.unpriced,
     inputTokens: p.inputTokens,
     outputTokens: p.outputTokens,
     cachedTokens: p.cachedTokens,

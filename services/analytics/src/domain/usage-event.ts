@@ -1,6 +1,8 @@
 // The `ai.usage` event (emitted by ai-bridge for every call, aborted streams included) as a
 // usage record (pure). Extra fields are tolerated (newer producers); a malformed event, or one
 // whose cost is not an integer number of micro-USD, is refused with a reason and never stored.
+// The record's identity is the stream entry id: a redelivered entry is the same call, while two
+// entries with one requestId (the HTTP request id, which clients may set) are two calls.
 import { z } from 'zod';
 import { type Day, dayOf } from './days.js';
 import type { Parsed } from './parsed.js';
@@ -24,6 +26,8 @@ const UsageData = z.object({
   cachedTokens: count.default(0),
   estimated: z.boolean().default(false),
   costMicroUsd: z.number().int('must be integer micro-USD').nonnegative().max(Number.MAX_SAFE_INTEGER),
+  costKnown: z.boolean().default(true),
+  priceVersion: z.string().max(100).nullable().default(null),
   latencyMs: millis,
   ttftMs: millis.nullable().default(null),
   replica: z.string().max(500).nullable().default(null),
@@ -34,6 +38,7 @@ const UsageData = z.object({
 });
 
 export interface UsageRecordInput {
+  eventId: string;
   requestId: string;
   userId: string;
   provider: string;
@@ -44,6 +49,8 @@ export interface UsageRecordInput {
   cachedTokens: number;
   estimated: boolean;
   costMicroUsd: bigint;
+  costKnown: boolean;
+  priceVersion: string | null;
   latencyMs: number;
   ttftMs: number | null;
   replica: string | null;
@@ -57,11 +64,13 @@ export interface UsageRecordInput {
 const userIdSchema = z.uuid();
 
 export function parseUsageEvent(event: {
+  id?: string | undefined;
   type: string;
   userId: string;
   data: unknown;
 }): Parsed<UsageRecordInput> {
   if (event.type !== USAGE_EVENT_TYPE) return { ok: false, reason: `unknown type ${event.type}` };
+  if (!event.id) return { ok: false, reason: 'no stream id' };
   if (!userIdSchema.safeParse(event.userId).success) return { ok: false, reason: 'userId is not a user id' };
   const parsed = UsageData.safeParse(event.data);
   if (!parsed.success) {
@@ -74,6 +83,7 @@ export function parseUsageEvent(event: {
     ok: true,
     value: {
       ...data,
+      eventId: event.id,
       userId: event.userId,
       costMicroUsd: BigInt(costMicroUsd),
       createdAt: at,

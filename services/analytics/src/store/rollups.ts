@@ -32,7 +32,7 @@ export function rolledUpUsage(
 ): Prisma.PrismaPromise<UsageAggregate[]> {
   return db.$queryRaw<UsageAggregate[]>`
     SELECT ${dayText('d.day')} AS day, d.user_id::text AS "userId", d.provider, d.model, d.operation,
-      d.requests, d.errors, d.input_tokens AS "inputTokens", d.output_tokens AS "outputTokens",
+      d.requests, d.errors, d.unpriced, d.input_tokens AS "inputTokens", d.output_tokens AS "outputTokens",
       d.cached_tokens AS "cachedTokens", d.cost_micro_usd AS "costMicroUsd",
       d.latency_sum_ms AS "latencySumMs", d.latency_max_ms AS "latencyMaxMs",
       d.latency_histogram AS "latencyHistogram"

@@ -10,7 +10,7 @@ import { lockDayShared, markDaysStale } from './day-state.js';
 import type { AnalyticsDb, Queryable } from './db.js';
 import { type DaySource, dayBetween, daySourceFilter, dayText, userFilter } from './sql.js';
 
-/** Stores a record once per requestId; resolves false for a duplicate (a redelivered event). */
+/** Stores a record once per stream entry; resolves false for a redelivered one. */
 export async function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Promise<boolean> {
   const [, inserted] = await db.$transaction([
     lockDayShared(db, record.day),
@@ -35,6 +35,7 @@ export function usagePartials(
       CASE WHEN u.status = 'ok' THEN width_bucket(u.latency_ms, ${BOUNDS}) END AS bucket,
       count(*)::int AS requests,
       (count(*) FILTER (WHERE u.status = 'error'))::int AS errors,
+      (count(*) FILTER (WHERE NOT u.cost_known))::int AS unpriced,
       sum(u.input_tokens)::bigint AS "inputTokens",
       sum(u.output_tokens)::bigint AS "outputTokens",
       sum(u.cached_tokens)::bigint AS "cachedTokens",

@@ -4,6 +4,7 @@ CREATE SCHEMA IF NOT EXISTS "analytics";
 
 CREATE TABLE "analytics"."ai_usage" (
     "id" UUID NOT NULL,
+    "event_id" TEXT NOT NULL,
     "request_id" TEXT NOT NULL,
     "user_id" UUID NOT NULL,
     "provider" TEXT NOT NULL,
@@ -14,6 +15,8 @@ CREATE TABLE "analytics"."ai_usage" (
     "cached_tokens" INTEGER NOT NULL,
     "estimated" BOOLEAN NOT NULL,
     "cost_micro_usd" BIGINT NOT NULL,
+    "cost_known" BOOLEAN NOT NULL DEFAULT true,
+    "price_version" TEXT,
     "latency_ms" INTEGER NOT NULL,
     "ttft_ms" INTEGER,
     "replica" TEXT,
@@ -25,7 +28,7 @@ CREATE TABLE "analytics"."ai_usage" (
     "ingested_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "ai_usage_pkey" PRIMARY KEY ("id")
 );
-CREATE UNIQUE INDEX "ai_usage_request_id_key" ON "analytics"."ai_usage"("request_id");
+CREATE UNIQUE INDEX "ai_usage_event_id_key" ON "analytics"."ai_usage"("event_id");
 CREATE INDEX "ai_usage_day_user_id_idx" ON "analytics"."ai_usage"("day", "user_id");
 CREATE INDEX "ai_usage_user_id_day_idx" ON "analytics"."ai_usage"("user_id", "day");
 
@@ -50,6 +53,7 @@ CREATE TABLE "analytics"."usage_daily" (
     "operation" TEXT NOT NULL,
     "requests" INTEGER NOT NULL,
     "errors" INTEGER NOT NULL,
+    "unpriced" INTEGER NOT NULL,
     "input_tokens" BIGINT NOT NULL,
     "output_tokens" BIGINT NOT NULL,
     "cached_tokens" BIGINT NOT NULL,
