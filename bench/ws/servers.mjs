@@ -4,8 +4,10 @@
 //            delivery state, metrics — on the shared Redis
 //   raw      the baseline: a bare `ws` server holding sockets per user and relaying the same
 //            Redis channel with the runtime's cache bus, nothing else (no auth, no envelope state)
-// Both answer IPC 'mem' with their memory after a full GC and report `{port}` when listening.
+// Both answer IPC 'mem' with their memory after a full GC (RSS, heap used, the young
+// generation's committed size) and report `{port}` when listening.
 import http from 'node:http';
+import v8 from 'node:v8';
 
 const root = new URL('../../', import.meta.url);
 
@@ -21,10 +23,15 @@ export async function runServer(role) {
     role === 'gateway' ? await startGateway(runtime, cache, logger) : await startRaw(runtime, cache);
   process.on('message', async (message) => {
     if (message !== 'mem') return;
-    for (let i = 0; i < 3; i++) globalThis.gc?.();
-    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 3; i++) {
+      globalThis.gc?.();
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const { rss, heapUsed } = process.memoryUsage();
-    process.send({ rss, heapUsed });
+    // The young generation's committed size: V8 grows it under a high allocation rate (the
+    // connection storm) and keeps it, empty, in RSS.
+    const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+    process.send({ rss, heapUsed, young });
   });
   process.on('SIGTERM', () => process.exit(0));
   process.send({ port });
