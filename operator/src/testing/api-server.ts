@@ -172,7 +172,9 @@ export class TestApiServer {
             apiVersion: groupVersion(type),
             kind: `${type.kind}List`,
             metadata: { resourceVersion: rv },
-            items,
+            // Like kube-apiserver: items of built-in lists carry no apiVersion/kind (custom
+            // resources keep theirs).
+            items: type.custom ? items : items.map(withoutTypeMeta),
           },
         );
       }
@@ -365,6 +367,11 @@ function errorStatus(err: unknown): [number, string] {
   if (err instanceof ApiError) return [err.code, err.reason];
   if (err instanceof SyntaxError) return [400, 'BadRequest'];
   return [500, 'InternalError'];
+}
+
+function withoutTypeMeta(item: KubeRecord): KubeRecord {
+  const { apiVersion: _a, kind: _k, ...rest } = item;
+  return rest;
 }
 
 function statusBody(code: number, reason: string, message: string) {

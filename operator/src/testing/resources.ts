@@ -20,6 +20,8 @@ export interface ResourceType {
   shortNames?: string[];
   categories?: string[];
   printerColumns?: PrinterColumn[];
+  /** Defined by a CRD (not built in). */
+  custom?: boolean;
   /** openAPIV3Schema of a CRD version, used for structural defaulting. */
   schema?: JsonSchema;
 }
@@ -99,6 +101,7 @@ export function resourcesOfCrd(crd: CrdLike): ResourceType[] {
       kind: names.kind,
       namespaced: scope === 'Namespaced',
       statusSubresource: v.subresources?.status !== undefined,
+      custom: true,
       ...(names.shortNames ? { shortNames: names.shortNames } : {}),
       ...(names.categories ? { categories: names.categories } : {}),
       ...(v.additionalPrinterColumns ? { printerColumns: v.additionalPrinterColumns } : {}),
