@@ -19,6 +19,7 @@ import { clientAddress } from './ratelimit/client-address.js';
 import { createRateLimiter } from './ratelimit/limiter.js';
 import { createRateLimitStep } from './ratelimit/rate-limit-step.js';
 import { compileApiKeyRoutes, compilePublicRoutes } from './routing/public-routes.js';
+import { createWebStatic, webDistDir } from './web/static.js';
 import { ConnectionRegistry } from './ws/hub.js';
 import { DEFAULT_HEARTBEAT_MS } from './ws/protocol.js';
 import { createUpgradeHandler } from './ws/upgrade.js';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   timeouts?: Partial<UpstreamTimeouts>;
   breaker?: Partial<BreakerSettings>;
   maxBodyBytes?: number;
+  /** The built web dashboard served at `/` (default: ELWOSA_WEB_DIST or services/web/dist). */
+  webDistDir?: string;
 }
 
 export interface RunningGateway extends RunningService {
@@ -55,6 +58,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     ...(options.tokenKeys ? { tokenKeys: options.tokenKeys } : {}),
     before: [
       corsMiddleware(corsAllowList(config.corsOrigins, deps.logger)),
+      createWebStatic({ distDir: options.webDistDir ?? webDistDir(deps.env) }),
       (req, res, next) => handleRequest!(req, res, next),
     ],
   });
