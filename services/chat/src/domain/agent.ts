@@ -6,7 +6,7 @@
 // event with a message the user can act on.
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ModelClient, StreamResult } from '../model/model-client.js';
-import { classifyModelError, ModelError } from '../model/model-errors.js';
+import { classifyModelError, ModelError, noModelConfigured } from '../model/model-errors.js';
 import type { Message } from '../store/db.js';
 import { toMessageDto, toolCallsOf } from '../store/db.js';
 import { insertMessage, updateMessage } from '../store/messages.js';
@@ -73,7 +73,7 @@ export async function runTurn(run: TurnRun): Promise<TurnOutcome> {
   try {
     const knowledge = await run.knowledge();
     modelName ??= await run.model.firstModel(run.signal);
-    if (!modelName) throw new ModelError('no_model_configured', 'ai-bridge offers no model');
+    if (!modelName) throw noModelConfigured();
     for (let step = 0; ; step++) {
       const offered = step < limits.maxToolSteps ? run.tools : [];
       const messages = buildContext({

@@ -11,7 +11,7 @@ import {
   type TaskSuggestionDto,
   TaskSuggestionDto as TaskSuggestionSchema,
 } from '../api.js';
-import { ModelError } from '../model/model-errors.js';
+import { noModelConfigured } from '../model/model-errors.js';
 import type { TaskView } from '../tools/task-fields.js';
 import type { Caller, ChatContext } from './context.js';
 import { userServiceCall } from './turns.js';
@@ -23,7 +23,7 @@ export function responseSchema(schema: z.ZodType): Record<string, unknown> {
 
 async function modelName(ctx: ChatContext, caller: Caller, requested: string | undefined): Promise<string> {
   const name = requested ?? ctx.defaultModel ?? (await ctx.modelFor(caller.authorization).firstModel());
-  if (!name) throw new ModelError('no_model_configured', 'ai-bridge offers no model');
+  if (!name) throw noModelConfigured();
   return name;
 }
 

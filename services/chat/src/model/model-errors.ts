@@ -26,6 +26,8 @@ export class ModelError extends Error {
   }
 }
 
+export const noModelConfigured = (): ModelError => new ModelError('no_model_configured', NO_MODEL_MESSAGE);
+
 /** The human-readable reason inside an APIError (OpenAI `error.message` or a problem's `detail`). */
 export function errorDetail(err: APIError): string {
   const body = err.error as { message?: unknown; detail?: unknown } | undefined;
@@ -48,8 +50,7 @@ export function classifyModelError(err: unknown, reason?: 'stopped' | 'timeout')
     );
   if (err instanceof APIError) {
     const detail = errorDetail(err);
-    if (err.status === 503 && NO_PROVIDER.test(detail))
-      return new ModelError('no_model_configured', NO_MODEL_MESSAGE);
+    if (err.status === 503 && NO_PROVIDER.test(detail)) return noModelConfigured();
     if (err.status === 429) {
       const retry = Number(err.headers?.get('retry-after'));
       return new ModelError(
