@@ -101,14 +101,12 @@ describe.each(backendKinds())('response cache (%s backends)', (kind) => {
 
     const failing = `failing ${Date.now()}`;
     ollama.next(scenarios.errorMidstream(['partial'], 'boom'));
-    const broken = await h
-      .openai(alice)
-      .chat.completions.create({
-        model: 'llama3.2',
-        messages: [{ role: 'user', content: failing }],
-        temperature: 0,
-        stream: true,
-      });
+    const broken = await h.openai(alice).chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: failing }],
+      temperature: 0,
+      stream: true,
+    });
     await expect(
       (async () => {
         for await (const _ of broken);
