@@ -366,6 +366,21 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
     expect(json.body.rows.length).toBe(3);
   });
 
+  it('serves the CSV export to a script with a personal API key, still only its owner’s data', async () => {
+    const created = await api.call<{ key: string }>('POST', '/api/auth/api-keys', {
+      token: a.accessToken,
+      body: { name: 'export script' },
+    });
+    expect(created.status).toBe(201);
+    const res = await api.call<string>('GET', `/api/analytics/usage?from=${d1}&to=${d1}&format=csv`, {
+      token: created.body.key,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.split('\r\n')[1]).toBe(`${d1},3,1,310,150,10,4000,0.004000,0,1,0`);
+    const all = await api.call('GET', '/api/analytics/usage?scope=all', { token: created.body.key });
+    expect(all.status).toBe(403);
+  });
+
   it('validates dates, ranges and parameters (400) and needs a token (401)', async () => {
     const status = async (query: string) => (await get(`/api/analytics/usage?${query}`, a)).status;
     expect(await status(`from=${today}&to=${d1}`)).toBe(400);
