@@ -60,7 +60,9 @@ export async function startChat(deps: PlatformDeps): Promise<RunningService> {
   // The lock outlives the longest turn a little, so a crashed replica's lock frees itself.
   const generations = new Generations(deps.cache, host.logger, limits.turnTimeoutMs + 30_000);
   await generations.listen();
+  // Shutdown: running turns stop and store their partial answers before the pool closes.
   deps.lifecycle.on('drain', () => generations.abortAll());
+  deps.lifecycle.on('stop', () => generations.settled());
   deps.lifecycle.on('close', () => generations.close());
   const aiBridge = deps.config.serviceUrls['ai-bridge'];
   const ctx: ChatContext = {

@@ -21,6 +21,7 @@ interface Running {
 
 export class Generations {
   private readonly local = new Map<string, Running>();
+  private readonly turns = new Set<Promise<void>>();
   private unsubscribe: Unsubscribe | undefined;
 
   constructor(
@@ -66,6 +67,17 @@ export class Generations {
     const running = await this.isRunning(conversationId);
     await this.cache.publish(STOP_CHANNEL, JSON.stringify({ conversationId, userId }));
     return running;
+  }
+
+  /** Keeps a running turn in view until it settles (shutdown waits for it to save its state). */
+  track(turn: Promise<void>): void {
+    this.turns.add(turn);
+    void turn.finally(() => this.turns.delete(turn));
+  }
+
+  /** Resolves once every tracked turn has settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.turns]);
   }
 
   /** On shutdown: every local generation ends now, saving what it has. */

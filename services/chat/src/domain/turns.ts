@@ -117,7 +117,7 @@ export async function prepareTurn(
     return {
       ids: { conversationId: conversation.id, userMessageId: question.id, assistantMessageId: assistant.id },
       events,
-      start: () => void run(ctx, caller, controller, turn, events),
+      start: () => ctx.generations.track(run(ctx, caller, controller, turn, events)),
     };
   } catch (err) {
     await ctx.generations.end(conversation.id);

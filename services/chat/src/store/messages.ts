@@ -1,6 +1,5 @@
 // Messages of a conversation (the caller has already checked that the conversation is the
-// user's). The whole tree's skeleton is read to resolve branches; content is read for the
-// messages on the branch only.
+// user's). A conversation's tree is read whole (bounded) to resolve its branches.
 
 import { MessageTree } from '../domain/branches.js';
 import type { Prisma } from '../generated/prisma/client.js';
