@@ -38,11 +38,17 @@ export class LeaderElector {
   private stopped = true;
   /** The attempt in progress: stop() waits for it, so no renewal lands after the release. */
   private inflight: Promise<void> = Promise.resolve();
+  private lastError: string | undefined;
 
   constructor(
     private readonly api: KubeApi,
     private readonly opts: LeaseOptions,
-    private readonly callbacks: { onStartedLeading: () => void; onStoppedLeading: () => void },
+    private readonly callbacks: {
+      onStartedLeading: () => void;
+      onStoppedLeading: () => void;
+      /** A failed attempt (reported once per distinct message until an attempt succeeds). */
+      onError?: (err: unknown) => void;
+    },
     private readonly clock: () => number = Date.now,
   ) {
     if (opts.renewDeadlineMs + opts.retryPeriodMs >= opts.leaseDurationMs) {
@@ -91,8 +97,12 @@ export class LeaderElector {
         this.lastRenew = this.clock();
         if (!this.leading) this.setLeading(true);
       }
-    } catch {
+      this.lastError = undefined;
+    } catch (err) {
       // Counted as a failed renewal below.
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== this.lastError) this.callbacks.onError?.(err);
+      this.lastError = message;
     }
     if (this.leading && this.clock() - this.lastRenew >= this.opts.renewDeadlineMs) this.setLeading(false);
     if (!this.stopped) {

@@ -112,6 +112,11 @@ export class Operator {
       {
         onStartedLeading: () => this.serialise(() => this.startLeading()),
         onStoppedLeading: () => this.serialise(() => this.stopLeading()),
+        onError: (err) =>
+          this.options.log('warn', 'leader election attempt failed', {
+            lease: `${this.options.leaseNamespace}/${this.options.leaseName}`,
+            error: err instanceof Error ? err.message : String(err),
+          }),
       },
     );
     this.reconciler = new Reconciler({

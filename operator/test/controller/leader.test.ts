@@ -78,6 +78,28 @@ describe('Lease leader election', () => {
     expect((lease.spec as { leaseTransitions: number }).leaseTransitions).toBe(1);
   });
 
+  it('reports failed attempts once per distinct error, then leads when the API recovers', async () => {
+    cluster = startTestCluster();
+    server = (await cluster).server;
+    server.injectFault({ method: 'GET', path: /\/leases\/lock$/, status: 503, times: 5 });
+    const errors: string[] = [];
+    const api = new KubeApi((await cluster).kc);
+    const e = new LeaderElector(
+      api,
+      { namespace: 'ops', name: 'lock', identity: 'a', ...timing },
+      {
+        onStartedLeading: () => {},
+        onStoppedLeading: () => {},
+        onError: (err) => errors.push(String(err)),
+      },
+    );
+    electors.push(e);
+    e.start();
+    await waitFor(() => e.isLeader(), 3000, 'leading after the faults');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('503');
+  });
+
   it('refuses writes through a fenced client', async () => {
     cluster = startTestCluster();
     server = (await cluster).server;
