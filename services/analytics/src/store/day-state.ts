@@ -5,28 +5,28 @@
 // (Embedded PostgreSQL has one session, where transactions run one after the other anyway.)
 import { type Day, dayOf, startOfDay } from '../domain/days.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { AnalyticsDb, Queryable } from './db.js';
+import type { AnalyticsDb, Queryable, Tx } from './db.js';
 
 /** The advisory-lock class of analytics day locks ('anlt'); the object id is the day number. */
 const DAY_LOCK_CLASS = 0x616e6c74;
 
 const dayNumber = (day: Day) => Prisma.sql`(${day}::date - DATE '1970-01-01')`;
 
-export function lockDayShared(db: Queryable, day: Day) {
-  return db.$executeRaw`SELECT pg_advisory_xact_lock_shared(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
+/** Shared locks on `days` (in order, so two writers never wait on each other crosswise). */
+export async function lockDaysShared(tx: Tx, days: readonly Day[]): Promise<void> {
+  for (const day of [...new Set(days)].sort())
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
 }
 
-export function lockDayExclusive(db: Queryable, day: Day) {
-  return db.$executeRaw`SELECT pg_advisory_xact_lock(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
+export async function lockDayExclusive(tx: Tx, day: Day): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
 }
 
-/** The statements that mark days stale (known, not current); run them inside the fact's transaction. */
-export function markDaysStale(db: Queryable, days: readonly Day[]) {
+/** Marks days stale (known, roll-up not current); inside the transaction that wrote the fact. */
+export async function markDaysStale(tx: Tx, days: readonly Day[]): Promise<void> {
   const list = Prisma.join(days.map((d) => Prisma.sql`${d}::date`));
-  return [
-    db.$executeRaw`INSERT INTO "analytics"."rollup_days" (day) SELECT unnest(ARRAY[${list}]) ON CONFLICT (day) DO NOTHING`,
-    db.$executeRaw`UPDATE "analytics"."rollup_days" SET current = false WHERE day IN (${list}) AND current`,
-  ];
+  await tx.$executeRaw`INSERT INTO "analytics"."rollup_days" (day) SELECT unnest(ARRAY[${list}]) ON CONFLICT (day) DO NOTHING`;
+  await tx.$executeRaw`UPDATE "analytics"."rollup_days" SET current = false WHERE day IN (${list}) AND current`;
 }
 
 export function markDayCurrent(db: Queryable, day: Day, now: Date) {

@@ -1,12 +1,12 @@
 // Task facts: recorded atomically (read, merge, write) so concurrent and redelivered events of
 // one task end in the same fact, with every day whose counts changed marked stale.
 import type { DateRange } from '../domain/date-range.js';
-import { type Day, dayOf, startOfDay } from '../domain/days.js';
+import { dayOf, startOfDay } from '../domain/days.js';
 import type { Scope } from '../domain/scope.js';
 import { factDays, mergeTaskFact, type TaskCounts, type TaskFact } from '../domain/task-facts.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { lockDayShared, markDaysStale } from './day-state.js';
-import type { AnalyticsDb, Queryable, Tx } from './db.js';
+import { lockDaysShared, markDaysStale } from './day-state.js';
+import type { AnalyticsDb, Queryable } from './db.js';
 import { type DaySource, dayBetween, daySourceFilter, dayText, userFilter } from './sql.js';
 
 const columns = (fact: TaskFact) => ({
@@ -16,25 +16,17 @@ const columns = (fact: TaskFact) => ({
   completedDay: fact.completedAt ? startOfDay(dayOf(fact.completedAt)) : null,
 });
 
-async function lockDays(tx: Tx, days: readonly Day[]): Promise<void> {
-  for (const day of [...days].sort()) await lockDayShared(tx, day);
-}
-
-async function markStale(tx: Tx, days: readonly Day[]): Promise<void> {
-  for (const statement of markDaysStale(tx, days)) await statement;
-}
-
 /** Resolves whether the stored fact changed. */
 export function recordTaskFact(db: AnalyticsDb, incoming: TaskFact, now: Date): Promise<boolean> {
   return db.$transaction(async (tx) => {
     // The days of the incoming fact are locked before a new row can count on them.
-    await lockDays(tx, factDays(incoming));
+    await lockDaysShared(tx, factDays(incoming));
     const created = await tx.taskFact.createMany({
       data: [{ taskId: incoming.taskId, userId: incoming.userId, ...columns(incoming), updatedAt: now }],
       skipDuplicates: true,
     });
     if (created.count > 0) {
-      await markStale(tx, factDays(incoming));
+      await markDaysStale(tx, factDays(incoming));
       return true;
     }
     const [stored] = await tx.$queryRaw<TaskFact[]>`
@@ -43,8 +35,8 @@ export function recordTaskFact(db: AnalyticsDb, incoming: TaskFact, now: Date): 
       FROM "analytics"."task_facts" WHERE task_id = ${incoming.taskId}::uuid FOR UPDATE`;
     const change = mergeTaskFact(stored ?? null, incoming);
     if (!change) return false;
-    await lockDays(tx, change.touchedDays);
-    await markStale(tx, change.touchedDays);
+    await lockDaysShared(tx, change.touchedDays);
+    await markDaysStale(tx, change.touchedDays);
     await tx.taskFact.update({
       where: { taskId: incoming.taskId },
       data: { ...columns(change.next), updatedAt: now },

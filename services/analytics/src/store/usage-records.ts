@@ -6,18 +6,21 @@ import type { Scope } from '../domain/scope.js';
 import type { UsagePartial } from '../domain/usage-aggregate.js';
 import type { UsageRecordInput } from '../domain/usage-event.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { lockDayShared, markDaysStale } from './day-state.js';
+import { lockDaysShared, markDaysStale } from './day-state.js';
 import type { AnalyticsDb, Queryable } from './db.js';
 import { type DaySource, dayBetween, daySourceFilter, dayText, userFilter } from './sql.js';
 
 /** Stores a record once per stream entry; resolves false for a redelivered one. */
-export async function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Promise<boolean> {
-  const [, inserted] = await db.$transaction([
-    lockDayShared(db, record.day),
-    db.usageRecord.createMany({ data: [{ ...record, day: startOfDay(record.day) }], skipDuplicates: true }),
-    ...markDaysStale(db, [record.day]),
-  ]);
-  return (inserted as { count: number }).count > 0;
+export function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await lockDaysShared(tx, [record.day]);
+    const { count } = await tx.usageRecord.createMany({
+      data: [{ ...record, day: startOfDay(record.day) }],
+      skipDuplicates: true,
+    });
+    if (count > 0) await markDaysStale(tx, [record.day]);
+    return count > 0;
+  });
 }
 
 // Constants of this module, not input: safe to inline.
