@@ -43,6 +43,18 @@ export async function detectPgvector(pool: pg.Pool, logger: Logger): Promise<str
   return installed();
 }
 
+export interface PgvectorQuery {
+  userId: string;
+  space: EmbeddingSpace;
+  vector: Float32Array;
+  k: number;
+  minScore: number;
+  kinds?: readonly MemoryKind[] | undefined;
+}
+
+/** HNSW candidate list size (`hnsw.ef_search`) for a top-k search. */
+export const searchBreadth = (k: number): number => Math.min(1000, Math.max(200, k * 10));
+
 export class PgvectorIndex {
   private readonly ensured = new Map<string, Promise<void>>();
   private readonly vec: string;
@@ -96,14 +108,8 @@ export class PgvectorIndex {
     return res.rows.map((r) => r.name);
   }
 
-  async search(query: {
-    userId: string;
-    space: EmbeddingSpace;
-    vector: Float32Array;
-    k: number;
-    minScore: number;
-    kinds?: readonly MemoryKind[] | undefined;
-  }): Promise<MatrixHit[]> {
+  /** The search statement and its parameters (also used by tests to EXPLAIN it). */
+  searchStatement(query: PgvectorQuery): { sql: string; values: unknown[] } {
     const { space } = query;
     const cast = `(e.vector::${this.vec}(${space.dim}))`;
     const distance = `${cast} ${this.op} $1::${this.vec}(${space.dim})`;
@@ -125,21 +131,34 @@ export class PgvectorIndex {
                     AND ${distance} <= $3 ${kindFilter}
                   ORDER BY ${distance}
                   LIMIT $4`;
+    return { sql, values };
+  }
+
+  /** Runs `statement` with the HNSW settings of a search: `run` gets the connection. */
+  async withSearchSettings<T>(k: number, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // Filtering by user (and kind) happens after the graph walk: keep walking until k rows
-      // pass, in exact distance order.
-      await client.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.max(40, query.k * 2)}`);
-      const res = await client.query<{ id: string; score: number }>(sql, values);
+      // pass, in exact distance order; a wide candidate list keeps the recall at ~100 %.
+      await client.query('SET LOCAL hnsw.iterative_scan = strict_order');
+      await client.query(`SET LOCAL hnsw.ef_search = ${searchBreadth(k)}`);
+      const result = await run(client);
       await client.query('COMMIT');
-      return res.rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+      return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       client.release();
     }
+  }
+
+  async search(query: PgvectorQuery): Promise<MatrixHit[]> {
+    const { sql, values } = this.searchStatement(query);
+    const res = await this.withSearchSettings(query.k, (client) =>
+      client.query<{ id: string; score: number }>(sql, values),
+    );
+    return res.rows.map((r) => ({ id: r.id, score: Number(r.score) }));
   }
 }

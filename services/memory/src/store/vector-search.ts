@@ -22,6 +22,21 @@ export interface VectorQuery {
 const byScoreThenId = (a: MatrixHit, b: MatrixHit) =>
   b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * pgvector accumulates in float32, the in-process path in float64: scores agree to about 1e-7.
+ * Both are rounded to 6 decimals and ties are broken by id; a few extra candidates make the
+ * cut at k independent of how either backend orders (near-)equal scores.
+ */
+const SCORE_DECIMALS = 1e6;
+const TIE_MARGIN = 8;
+
+export function rankHits(hits: MatrixHit[], k: number): MatrixHit[] {
+  return hits
+    .map((h) => ({ id: h.id, score: Math.round(h.score * SCORE_DECIMALS) / SCORE_DECIMALS }))
+    .sort(byScoreThenId)
+    .slice(0, k);
+}
+
 export class VectorSearch {
   constructor(
     private readonly inProcess: InProcessVectors,
@@ -40,11 +55,12 @@ export class VectorSearch {
   }
 
   async search(query: VectorQuery): Promise<MatrixHit[]> {
+    const wider = { ...query, k: query.k + TIE_MARGIN };
     if (this.pgvector && this.backendFor(query.space) === 'pgvector') {
       await this.pgvector.ensureIndex(query.space);
-      return (await this.pgvector.search(query)).sort(byScoreThenId);
+      return rankHits(await this.pgvector.search(wider), query.k);
     }
-    return this.inProcess.search(query);
+    return rankHits(await this.inProcess.search(wider), query.k);
   }
 
   /** Tells the in-process caches about a change this process committed. */
