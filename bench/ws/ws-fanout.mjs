@@ -148,6 +148,9 @@ async function measure({ runtime, cache, server, kind, sockets, users, hot, hotE
     },
     youngGenerationMb: { beforeConnecting: mb(idle.young), withSocketsIdle: mb(connected.young) },
     rssMbPer1000IdleSockets: per1000(connected.rss - idle.rss),
+    rssMbPer1000IdleSocketsWithoutYoungGeneration: per1000(
+      connected.rss - idle.rss - (connected.young - idle.young),
+    ),
     heapMbPer1000IdleSockets: per1000(connected.heapUsed - idle.heapUsed),
     oneUser,
     allUsersPaced: { ratePerS: rate, ...allUsersPaced },
