@@ -14,7 +14,7 @@ import {
   type UsageTotals,
 } from './usage-aggregate.js';
 
-export function figures(t: UsageTotals): Figures {
+function figures(t: UsageTotals): Figures {
   return {
     requests: t.requests,
     errors: t.errors,
@@ -27,7 +27,7 @@ export function figures(t: UsageTotals): Figures {
   };
 }
 
-export function costFigures(t: UsageTotals): CostFigures {
+function costFigures(t: UsageTotals): CostFigures {
   const samples = t.latencyHistogram.reduce((sum, n) => sum + n, 0);
   return {
     ...figures(t),
@@ -74,7 +74,7 @@ export function buildUsageReport(
   };
 }
 
-export const COST_GROUP_FIELDS = {
+const COST_GROUP_FIELDS = {
   model: ['provider', 'model'],
   user: ['userId'],
   day: ['day'],
