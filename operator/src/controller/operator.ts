@@ -15,8 +15,19 @@ import { OperatorMetrics } from './metrics.js';
 import { Reconciler, stackKey } from './reconciler.js';
 import { WorkQueue, type WorkQueueOptions } from './workqueue.js';
 
-/** Child kinds whose status the reconciler reads. */
-const STATUS_KINDS: ReadonlySet<Kind> = new Set([KINDS.deployment, KINDS.statefulSet, KINDS.job, KINDS.pod]);
+/**
+ * Which child events re-check the stack. Workloads, Jobs and Pods report readiness, so every
+ * change counts; a Secret update is a rotation (the pods must roll); for the rest only a
+ * deletion matters (their adds and updates are the operator's own writes, whose intent it knows).
+ */
+const ENQUEUING_EVENTS = new Map<Kind, ReadonlySet<InformerEvent>>([
+  [KINDS.deployment, new Set(['add', 'update', 'delete'])],
+  [KINDS.statefulSet, new Set(['add', 'update', 'delete'])],
+  [KINDS.job, new Set(['add', 'update', 'delete'])],
+  [KINDS.pod, new Set(['add', 'update', 'delete'])],
+  [KINDS.secret, new Set(['update', 'delete'])],
+]);
+const DELETE_ONLY: ReadonlySet<InformerEvent> = new Set(['delete']);
 
 export interface OperatorOptions {
   identity: string;
@@ -275,13 +286,9 @@ export class Operator {
     if (changed) this.queue?.add(key);
   }
 
-  /**
-   * A child changed: re-check its stack when the change can matter. Workloads, Jobs and Pods
-   * report readiness; for the other kinds only a deletion does (adds and updates of those are
-   * the operator's own writes, whose intent it already knows).
-   */
+  /** A child changed: re-check its stack when the change can matter (see ENQUEUING_EVENTS). */
   private onChildEvent(kind: Kind, event: InformerEvent, obj: KubeObjectJson): void {
-    if (event !== 'delete' && !STATUS_KINDS.has(kind)) return;
+    if (!(ENQUEUING_EVENTS.get(kind) ?? DELETE_ONLY).has(event)) return;
     const name = obj.metadata.labels?.[LABEL.stack];
     const namespace = obj.metadata.labels?.[LABEL.stackNamespace];
     if (name && namespace) this.queue?.add(stackKey(namespace, name));

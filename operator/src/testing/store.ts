@@ -209,7 +209,7 @@ export class ObjectStore {
         now(),
         scope,
       );
-      return this.commit(key, { type: t, object: this.defaulted(t, object), ownership }, undefined);
+      return this.commit(key, { type: t, object: this.admit(t, object), ownership }, undefined);
     }
     const { object, ownership } = applyIntent(
       stored.object,
@@ -220,7 +220,7 @@ export class ObjectStore {
       now(),
       scope,
     );
-    return this.commit(key, { type: t, object: this.defaulted(t, object), ownership }, stored.object);
+    return this.commit(key, { type: t, object: this.admit(t, object), ownership }, stored.object);
   }
 
   /** JSON merge patch (RFC 7386); strategic merge patches are treated the same way. */
@@ -292,10 +292,21 @@ export class ObjectStore {
     object.metadata = m;
     object.apiVersion = groupVersion(t);
     object.kind = t.kind;
-    return this.defaulted(t, object);
+    return this.admit(t, object);
   }
 
-  private defaulted(t: ResourceType, object: KubeRecord): KubeRecord {
+  /** What the API server does to every written object: CRD defaulting, Secret stringData. */
+  private admit(t: ResourceType, object: KubeRecord): KubeRecord {
+    if (t.group === '' && t.plural === 'secrets' && object.stringData) {
+      const { stringData, ...rest } = object;
+      const encoded = Object.fromEntries(
+        Object.entries(stringData as Record<string, string>).map(([k, v]) => [
+          k,
+          Buffer.from(v).toString('base64'),
+        ]),
+      );
+      return { ...rest, data: { ...(rest.data as Record<string, string> | undefined), ...encoded } };
+    }
     return t.schema ? (applyDefaults(t.schema, object) as KubeRecord) : object;
   }
 
@@ -313,7 +324,7 @@ export class ObjectStore {
       deletionTimestamp: meta(live).deletionTimestamp,
     };
     if (subresource === 'status') return { ...structuredClone(live), status: structuredClone(body.status) };
-    const after = this.defaulted(t, { ...structuredClone(body), apiVersion: groupVersion(t), kind: t.kind });
+    const after = this.admit(t, { ...structuredClone(body), apiVersion: groupVersion(t), kind: t.kind });
     after.metadata = { ...meta(after), ...server, namespace: meta(live).namespace, name: meta(live).name };
     if (t.statusSubresource) {
       if (live.status === undefined) delete after.status;

@@ -483,6 +483,33 @@ describe('operator end to end', () => {
     await waitFor(() => hash() !== before, 10_000, 'a new config hash');
   });
 
+  it('rolls the pods when a generated Secret is rotated', async () => {
+    const kc = await setup();
+    operators.push(await startOperator(kc));
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    const hash = () =>
+      (
+        server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-tasks') as {
+          spec: { template: { metadata: { annotations: Record<string, string> } } };
+        }
+      ).spec.template.metadata.annotations['elwosa.io/config-hash'];
+    const before = hash();
+    const secrets = type('', 'v1', 'secrets');
+    const secret = server.store.get(secrets, 'default', 'dev-redis');
+    server.store.update(
+      secrets,
+      'default',
+      'dev-redis',
+      {
+        ...secret,
+        stringData: { password: 'rotated', url: 'redis://:rotated@dev-redis.default.svc:6379/0' },
+      },
+      { manager: 'kubectl' },
+    );
+    await waitFor(() => hash() !== before, 10_000, 'a new config hash without a resync');
+  });
+
   it('lets a second instance idle while the first holds the Lease, and take over when it stops', async () => {
     const kc = await setup();
     const first = await startOperator(kc, { identity: 'first' });
