@@ -51,6 +51,7 @@ describe.each(backendKinds())('tasks API (%s backends)', (kind) => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('etag')).toBe('"1"');
+    expect(res.headers.get('location')).toBe(`/api/tasks/${res.body.id}`);
     expect(Object.keys(res.body).sort()).toEqual(DTO_KEYS);
     expect(res.body).toMatchObject({
       ownerId: a.user.id,
@@ -87,6 +88,22 @@ describe.each(backendKinds())('tasks API (%s backends)', (kind) => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('writes nothing for a change that changes nothing (same version, no event)', async () => {
+    const a = await client();
+    const task = await a.create({ title: 'Stable', tags: ['x'] });
+    const same = await a.call<Task>(
+      'PATCH',
+      `/${task.id}`,
+      { title: 'Stable', tags: ['X'] },
+      { 'if-match': '"1"' },
+    );
+    expect(same.status).toBe(200);
+    expect(same.body).toEqual(task);
+    expect(same.headers.get('etag')).toBe('"1"');
+    const events = await eventsFor(platform.deps.cache, domainStream('tasks'), task.id);
+    expect(events.map((e) => e.type)).toEqual(['task.created']);
   });
 
   it('edits the checklist: add, edit, toggle, reorder, delete', async () => {

@@ -14,6 +14,7 @@ import { canonicalJson, parseIdempotencyKey, requestFingerprint } from '../src/d
 import { type Step, StepNotFoundError, TaskRuleError, type TaskState } from '../src/domain/model.js';
 import { applyPatch, newTaskState, normalizeTags } from '../src/domain/patch.js';
 import { progressOf } from '../src/domain/progress.js';
+import { sameState } from '../src/domain/same-state.js';
 import { transition } from '../src/domain/status.js';
 import { addStep, editStep, removeStep, reorderSteps, toggleStep } from '../src/domain/steps.js';
 import { buildListQuery, filterConditions } from '../src/store/list-query.js';
@@ -249,6 +250,40 @@ describe('patches', () => {
     expect(() =>
       applyPatch(base, { startAt: new Date('2026-06-01Z'), dueAt: new Date('2026-05-01Z') }, NOW),
     ).toThrow(TaskRuleError);
+  });
+});
+
+describe('same state', () => {
+  const base = newTaskState(
+    { title: 'T', dueAt: new Date('2026-05-01T00:00:00Z'), tags: ['a'] },
+    [{ id: 's', title: 'x', done: false }],
+    NOW,
+  );
+
+  it('sees a change in every field and nothing in an equal copy', () => {
+    expect(
+      sameState(base, {
+        ...base,
+        dueAt: new Date('2026-05-01T00:00:00Z'),
+        tags: ['a'],
+        steps: [{ id: 's', title: 'x', done: false }],
+      }),
+    ).toBe(true);
+    const changes: Partial<TaskState>[] = [
+      { title: 'U' },
+      { description: 'd' },
+      { status: 'blocked' },
+      { priority: 'low' },
+      { dueAt: null },
+      { startAt: NOW },
+      { completedAt: NOW },
+      { tags: ['a', 'b'] },
+      { tags: ['b'] },
+      { steps: [{ id: 's', title: 'x', done: true }] },
+      { steps: [] },
+    ];
+    for (const change of changes)
+      expect(sameState(base, { ...base, ...change }), JSON.stringify(change)).toBe(false);
   });
 });
 

@@ -18,6 +18,7 @@ import { announce } from './events.js';
 import { requestFingerprint } from './idempotency.js';
 import type { TaskState } from './model.js';
 import { newTaskState, type TaskFields } from './patch.js';
+import { sameState } from './same-state.js';
 
 /** Attempts of a change without If-Match when concurrent writers keep winning the race. */
 const MAX_ATTEMPTS = 10;
@@ -93,7 +94,9 @@ export async function changeTask(
     const row = await findOwnedTask(ctx.db, ownerId, id);
     if (!row) throw problems.notFound('no such task');
     checkPrecondition(pre, row.version);
-    const next = change(stateOf(row), ctx.now());
+    const current = stateOf(row);
+    const next = change(current, ctx.now());
+    if (sameState(current, next)) return toTaskDto(row);
     const updated = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { state: next });
     if (updated) {
       const task = toTaskDto(updated);

@@ -15,10 +15,10 @@ import { changeTask, createTask, deleteTask, getTask } from '../domain/tasks.js'
 import { newStepId } from '../store/task-store.js';
 
 const ifMatchOf = (req: Request) => parseIfMatch(req.get('if-match'));
-const withEtag = (task: TaskDto, status = 200) => ({
+const withEtag = (task: TaskDto, status = 200, headers: Record<string, string> = {}) => ({
   status,
   body: task,
-  headers: { ETag: etagOf(task.version) },
+  headers: { ...headers, ETag: etagOf(task.version) },
 });
 
 export function bindTaskRoutes(router: Router, binder: RouteBinder, ctx: TasksContext): void {
@@ -29,8 +29,10 @@ export function bindTaskRoutes(router: Router, binder: RouteBinder, ctx: TasksCo
   binder.bind(router, r.create, async ({ identity, body, req }) => {
     const key = parseIdempotencyKey(req.get('idempotency-key'));
     const { task, replayed } = await createTask(ctx, identity.userId, body, key);
-    const reply = withEtag(task, 201);
-    return replayed ? { ...reply, headers: { ...reply.headers, 'Idempotent-Replayed': 'true' } } : reply;
+    return withEtag(task, 201, {
+      Location: `/api/tasks/${task.id}`,
+      ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+    });
   });
   binder.bind(router, r.changes, async ({ identity, query }) => ({
     body: await changesSince(ctx, identity.userId, query),
