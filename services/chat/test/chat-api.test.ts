@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarios } from '../../../test-support/ai/index.ts';
 import { backendKinds } from '../../../test-support/platform.ts';
+import { sql } from '../../tasks/test/support.js';
 import { ChatClient } from './support/chat-client.js';
 import { CHAT_PATH, type ChatHarness, startChatHarness } from './support/harness.js';
 import { openSocket } from './support/ws.js';
@@ -190,6 +191,29 @@ describe.each(backendKinds())('chat API (%s backends)', (kind) => {
       await new Promise((r) => setTimeout(r, 25));
     // The refused question was never stored.
     expect((await chat.branch(id)).body.messages.map((m) => m.content)).not.toContain('two');
+  });
+
+  it('an answer left streaming by a dead replica reads as interrupted and is settled by the next turn', async () => {
+    const chat = await client();
+    const id = await chat.conversation();
+    const sent = await ask(chat, id, 'Question', 'Answer');
+    // What a replica that died mid-answer leaves behind: a streaming message and no lock.
+    await sql(h.platform.deps.databaseUrl, `UPDATE chat.messages SET status = 'streaming' WHERE id = $1`, [
+      sent.assistantMessageId,
+    ]);
+    const view = (await chat.branch(id)).body.messages.at(-1)!;
+    expect(view).toMatchObject({
+      status: 'error',
+      finishReason: 'error',
+      error: expect.stringMatching(/interrupted/),
+    });
+    await ask(chat, id, 'Next question', 'Next answer');
+    const rows = await sql<{ status: string }>(
+      h.platform.deps.databaseUrl,
+      'SELECT status FROM chat.messages WHERE id = $1',
+      [sent.assistantMessageId],
+    );
+    expect(rows).toEqual([{ status: 'error' }]);
   });
 
   it('turns a sentence into a validated task draft', async () => {

@@ -16,6 +16,7 @@ import {
   toModelMessages,
   turnsOf,
 } from '../src/domain/context-builder.js';
+import { INTERRUPTED_MESSAGE, settledView } from '../src/domain/interrupted.js';
 import { DEFAULT_TITLE, titleFrom } from '../src/domain/title.js';
 import { executeToolCall } from '../src/domain/tool-executor.js';
 import { CHAT_EVENTS, TurnEvents } from '../src/domain/turn-events.js';
@@ -458,6 +459,22 @@ describe('turn events', () => {
     await events.drain();
     expect(errors).toHaveLength(1);
     expect(published).toEqual(['chat.turn.done']);
+  });
+});
+
+describe('interrupted answers', () => {
+  const streaming = { id: 'm', status: 'streaming', finishReason: null, error: null };
+
+  it('shows a message left streaming as failed when nothing generates', () => {
+    expect(settledView(streaming, false)).toEqual({
+      id: 'm',
+      status: 'error',
+      finishReason: 'error',
+      error: INTERRUPTED_MESSAGE,
+    });
+    expect(settledView(streaming, true)).toBe(streaming);
+    const done = { ...streaming, status: 'complete', finishReason: 'stop' };
+    expect(settledView(done, false)).toBe(done);
   });
 });
 

@@ -8,15 +8,16 @@ import { type Conversation, type Message, toConversationDto, toMessageDto } from
 import { loadTree } from '../store/messages.js';
 import { activeBranch, type MessageTree } from './branches.js';
 import type { ChatContext } from './context.js';
+import { settledView } from './interrupted.js';
 import { DEFAULT_TITLE } from './title.js';
 
 async function dto(ctx: ChatContext, c: Conversation): Promise<ConversationDto> {
   return toConversationDto(c, await ctx.generations.isRunning(c.id));
 }
 
-function branchOf(tree: MessageTree<Message>, activeLeafId: string | null) {
+function branchOf(tree: MessageTree<Message>, activeLeafId: string | null, generating: boolean) {
   return activeBranch(tree, activeLeafId).map((m) => ({
-    ...toMessageDto(m),
+    ...settledView(toMessageDto(m), generating),
     siblingIds: tree.siblingsOf(m.id).map((s) => s.id),
   }));
 }
@@ -44,7 +45,8 @@ export async function listConversations(
 export async function getConversation(ctx: ChatContext, ownerId: string, id: string): Promise<BranchDto> {
   const c = await findOwned(ctx.db, ownerId, id);
   const tree = await loadTree(ctx.db, c.id);
-  return { conversation: await dto(ctx, c), messages: branchOf(tree, c.activeLeafId) };
+  const conversation = await dto(ctx, c);
+  return { conversation, messages: branchOf(tree, c.activeLeafId, conversation.generating) };
 }
 
 export async function renameConversation(
@@ -73,7 +75,7 @@ export async function activateBranch(
   const leaf = tree.get(messageId) ? tree.newestLeafBelow(messageId) : undefined;
   if (!leaf) throw problems.notFound('no such message in this conversation');
   const updated = await ctx.db.conversation.update({ where: { id: c.id }, data: { activeLeafId: leaf.id } });
-  return { conversation: toConversationDto(updated, false), messages: branchOf(tree, leaf.id) };
+  return { conversation: toConversationDto(updated, false), messages: branchOf(tree, leaf.id, false) };
 }
 
 export async function stopGeneration(

@@ -9,7 +9,12 @@ import { problems, publishUserEvent, type ServiceClient } from '@elwosa/runtime'
 import type { TurnStartedDto } from '../api.js';
 import { findOwned } from '../store/conversations.js';
 import { type Conversation, type Message, toMessageDto } from '../store/db.js';
-import { insertMessage, loadTree, MAX_MESSAGES_PER_CONVERSATION } from '../store/messages.js';
+import {
+  insertMessage,
+  loadTree,
+  MAX_MESSAGES_PER_CONVERSATION,
+  markInterrupted,
+} from '../store/messages.js';
 import { toolsFor } from '../tools/registry.js';
 import type { ToolContext, UserServiceCall } from '../tools/tool.js';
 import { runTurn, type TurnOutcome } from './agent.js';
@@ -70,6 +75,7 @@ export async function prepareTurn(
   const conversation = await findOwned(ctx.db, caller.userId, conversationId);
   const controller = await ctx.generations.begin(conversation.id, caller.userId);
   try {
+    await markInterrupted(ctx.db, conversation.id);
     const tree = await loadTree(ctx.db, conversation.id);
     const where = placement(tree, conversation, request);
     if (!where.question && tree.size >= MAX_MESSAGES_PER_CONVERSATION)

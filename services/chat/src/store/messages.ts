@@ -2,6 +2,7 @@
 // user's). A conversation's tree is read whole (bounded) to resolve its branches.
 
 import { MessageTree } from '../domain/branches.js';
+import { INTERRUPTED_MESSAGE } from '../domain/interrupted.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ChatDb, Message } from './db.js';
 
@@ -29,4 +30,12 @@ export function updateMessage(
   data: Prisma.MessageUncheckedUpdateInput,
 ): Promise<Message> {
   return db.message.update({ where: { id }, data });
+}
+
+/** Stores messages a dead replica left `streaming` as failed (call only while holding the lock). */
+export function markInterrupted(db: ChatDb, conversationId: string): Promise<unknown> {
+  return db.message.updateMany({
+    where: { conversationId, status: 'streaming' },
+    data: { status: 'error', finishReason: 'error', error: INTERRUPTED_MESSAGE },
+  });
 }
