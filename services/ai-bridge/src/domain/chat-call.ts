@@ -70,6 +70,7 @@ export class ChatCall {
     const admission = await services.limits.admit(input.userId, {
       estimatedTokens: admissionEstimate(input.request),
       stream: input.stream,
+      paid: services.completion.catalog.resolve(input.request.model)?.provider === 'openai',
       observe: (limit) => services.metrics.limitHit(limit),
     });
     const abort = new AbortController();

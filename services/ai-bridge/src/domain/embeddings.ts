@@ -80,6 +80,7 @@ export async function createEmbeddings(services: AiServices, call: EmbeddingCall
   const admission = await services.limits.admit(call.userId, {
     estimatedTokens: estimate,
     stream: false,
+    paid: route.provider === 'openai',
     observe: (limit) => services.metrics.limitHit(limit),
   });
   const startedAt = Date.now();

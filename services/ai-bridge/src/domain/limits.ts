@@ -1,8 +1,9 @@
 // Per-user limits, checked before a call and reconciled after it (AI-NOTES must-have 10):
 // requests per minute (exact sliding window), tokens per minute (fixed minute; the estimated
 // prompt is charged up front, the rest of the actual usage afterwards), concurrent streams
-// (a counter held for the stream's life) and a monthly budget in micro-USD. A refusal is 429
-// with Retry-After and names the limit. 0 switches a limit off.
+// (a counter held for the stream's life) and a monthly budget in micro-USD, which only stops
+// calls to paid providers (local models stay usable). A refusal is 429 with Retry-After and
+// names the limit. 0 switches a limit off.
 import { type CacheBus, HttpProblem } from '@elwosa/runtime';
 import { minuteWindow, monthWindow } from './limit-windows.js';
 
@@ -44,7 +45,13 @@ export class UserLimits {
 
   async admit(
     userId: string,
-    options: { estimatedTokens: number; stream: boolean; observe?: (l: LimitName) => void },
+    options: {
+      estimatedTokens: number;
+      stream: boolean;
+      /** The call goes to a paid provider (the monthly budget applies). */
+      paid: boolean;
+      observe?: (l: LimitName) => void;
+    },
   ): Promise<Admission> {
     const s = this.settings;
     const deny = (limit: LimitName, retryAfter: number, detail: string) => {
@@ -52,7 +59,7 @@ export class UserLimits {
       return limitProblem(limit, retryAfter, detail);
     };
     const now = this.now();
-    if (s.monthlyBudgetMicroUsd > 0) {
+    if (options.paid && s.monthlyBudgetMicroUsd > 0) {
       const month = monthWindow(now);
       const spent = Number((await this.cache.get(this.key('spend', userId, month.key))) ?? 0);
       if (spent >= s.monthlyBudgetMicroUsd)

@@ -57,9 +57,16 @@ export async function handleChatCompletion(
     await call.finish(call.record.failure ? 'error' : 'ok');
     return reply;
   } catch (err) {
-    await call.finish(ChatCall.statusOf(err));
-    if (ChatCall.statusOf(err) === 'aborted') return undefined;
-    throw err;
+    const status = ChatCall.statusOf(err);
+    await call.finish(status);
+    if (status !== 'aborted') throw err;
+    // Stopped on request while the client still listens: end the answer where it stopped.
+    if (res.destroyed || res.writableEnded) return undefined;
+    if (!res.headersSent) throw aiProblem(409, 'the request was stopped', 'stopped');
+    res.end(
+      `data: ${JSON.stringify(eventChunk(meta, { type: 'done', finishReason: 'stop' }))}\n\ndata: [DONE]\n\n`,
+    );
+    return undefined;
   }
 }
 
