@@ -423,6 +423,7 @@ describe('ai.usage events', () => {
     expect(refused({ costMicroUsd: -1 })).toBe(true);
     expect(refused({ operation: 'image' })).toBe(true);
     expect(refused({ requestId: '' })).toBe(true);
+    expect(refused({ model: 'llama\u0000' })).toBe(true); // PostgreSQL text cannot hold NUL
     expect(refused({}, 'service:chat')).toBe(true);
     expect(refused({}, A, 'ai.other')).toBe(true);
     expect(refused({})).toBe(false);

@@ -9,6 +9,12 @@ import type { Parsed } from './parsed.js';
 
 export const USAGE_EVENT_TYPE = 'ai.usage';
 
+/** Text PostgreSQL can store (no NUL), so a stored event never fails on insert and loops. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL');
 const count = z.number().int().nonnegative().max(2_147_483_647);
 const millis = z
   .number()
@@ -17,9 +23,9 @@ const millis = z
   .transform((v) => Math.round(v));
 
 const UsageData = z.object({
-  requestId: z.string().min(1).max(200),
-  provider: z.string().min(1).max(100),
-  model: z.string().min(1).max(200),
+  requestId: text(200).min(1),
+  provider: text(100).min(1),
+  model: text(200).min(1),
   operation: z.enum(['chat', 'embedding']),
   inputTokens: count,
   outputTokens: count,
@@ -27,13 +33,13 @@ const UsageData = z.object({
   estimated: z.boolean().default(false),
   costMicroUsd: z.number().int('must be integer micro-USD').nonnegative().max(Number.MAX_SAFE_INTEGER),
   costKnown: z.boolean().default(true),
-  priceVersion: z.string().max(100).nullable().default(null),
+  priceVersion: text(100).nullable().default(null),
   latencyMs: millis,
   ttftMs: millis.nullable().default(null),
-  replica: z.string().max(500).nullable().default(null),
+  replica: text(500).nullable().default(null),
   status: z.enum(['ok', 'error', 'aborted']),
   cacheHit: z.boolean().default(false),
-  conversationId: z.string().max(200).nullable().default(null),
+  conversationId: text(200).nullable().default(null),
   createdAt: z.iso.datetime({ offset: true }),
 });
 
