@@ -22,7 +22,7 @@ import path from 'node:path';
 const root = new URL('../../', import.meta.url);
 const bin = new URL('services/cli/bin/elwosa.js', root).pathname;
 const tasksDist = (file) => new URL(`services/tasks/dist/${file}`, root).href;
-for (const file of [new URL('services/cli/dist/main.js', root), new URL(tasksDist('store/list-query.js'))]) {
+for (const file of [new URL('services/cli/dist/main.js', root), new URL(tasksDist('store/task-sql.js'))]) {
   if (!existsSync(file)) {
     console.error(`${file.pathname} is missing: run \`npx tsc -b\` first`);
     process.exit(2);
@@ -231,7 +231,7 @@ async function main() {
         loadAverage: { atStart: loadAtStart, atEnd: round(os.loadavg()[0], 2) },
         backends: 'PostgreSQL + Redis',
         service: 'gateway process → auth+tasks process (Prisma, adapter-pg, pool 10)',
-        baseline: 'node:http + raw pg (pool 10), the same SQL, no gateway/auth/validation/events',
+        baseline: 'node:http + raw pg (pool 10), the same statements, no gateway/auth/validation/events',
         connections,
         durationS,
         rounds,
@@ -318,42 +318,35 @@ async function cpuOfPid(child) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The baseline: the statements the tasks service sends for the three operations (Prisma's
-// INSERT … RETURNING, its SELECT + version-checked UPDATE, and the very list query the service
-// builds), through raw pg, and the same row → DTO mapping.
+// The baseline: the very statements the tasks service sends for the three operations (its
+// statement builders from services/tasks/dist: the list query, read one, insert, write at a
+// version), through raw pg, with the same row → DTO mapping; no HTTP framework, auth,
+// validation or events.
 
 async function baseline() {
   const pg = (await import('pg')).default;
-  const { buildListQuery, TASK_COLUMNS } = await import(tasksDist('store/list-query.js'));
-  const { toTaskDto } = await import(tasksDist('store/db.js'));
+  const { buildListQuery } = await import(tasksDist('store/list-query.js'));
+  const sql = await import(tasksDist('store/task-sql.js'));
+  const { stateOf, toTaskDto } = await import(tasksDist('store/db.js'));
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const cols = TASK_COLUMNS.text;
-  const insertSql = `INSERT INTO "tasks"."tasks" AS t ("id","owner_id","title","description","status","priority","due_at","start_at","tags","steps","version","created_at","updated_at","completed_at","change_seq") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING ${cols}`;
-  const findSql = `SELECT ${cols} FROM "tasks"."tasks" t WHERE (t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL) LIMIT $3 OFFSET $4`;
-  const updateSql = `UPDATE "tasks"."tasks" AS t SET "title" = $1, "description" = $2, "status" = $3, "priority" = $4, "due_at" = $5, "start_at" = $6, "tags" = $7, "steps" = $8, "completed_at" = $9, "version" = (t.version + $10), "updated_at" = $11 WHERE (t.id = $12 AND (t.owner_id = $13 AND t.version = $14 AND t.deleted_at IS NULL)) RETURNING ${cols}`;
-  const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'];
+  const query = async (statement) => (await pool.query(statement.text, statement.values)).rows;
 
   const handlers = {
     async create(owner, body) {
       const now = new Date();
-      const { rows } = await pool.query(insertSql, [
-        randomUUID(),
-        owner,
-        body.title,
-        '',
-        'todo',
-        PRIORITIES.indexOf(body.priority),
-        new Date(body.dueAt),
-        null,
-        body.tags,
-        '[]',
-        1,
-        now,
-        now,
-        null,
-        0,
-      ]);
-      return [201, toTaskDto(rows[0])];
+      const state = {
+        title: body.title,
+        description: '',
+        status: 'todo',
+        priority: body.priority,
+        dueAt: new Date(body.dueAt),
+        startAt: null,
+        tags: body.tags,
+        steps: [],
+        completedAt: null,
+      };
+      const [row] = await query(sql.insertTask(randomUUID(), owner, state, now));
+      return [201, toTaskDto(row)];
     },
     async list(owner) {
       const q = buildListQuery(
@@ -363,31 +356,17 @@ async function baseline() {
         LIST.limit + 1,
         new Date(),
       );
-      const { rows } = await pool.query(q.text, q.values);
+      const rows = await query(q);
       return [200, { items: rows.slice(0, LIST.limit).map(toTaskDto), nextCursor: null }];
     },
     // Like the service without If-Match: read, write at the version read, retry on a conflict.
     async update(owner, body, id) {
       for (let attempt = 0; attempt < 10; attempt++) {
-        const found = (await pool.query(findSql, [id, owner, 1, 0])).rows[0];
+        const [found] = await query(sql.selectOwnedTask(owner, id));
         if (!found) return [404, {}];
-        const { rows } = await pool.query(updateSql, [
-          body.title,
-          found.description,
-          found.status,
-          PRIORITIES.indexOf(body.priority),
-          found.dueAt,
-          found.startAt,
-          found.tags,
-          JSON.stringify(found.steps),
-          found.completedAt,
-          1,
-          new Date(),
-          id,
-          owner,
-          found.version,
-        ]);
-        if (rows[0]) return [200, toTaskDto(rows[0])];
+        const state = { ...stateOf(found), title: body.title, priority: body.priority };
+        const [row] = await query(sql.updateAtVersion(owner, id, found.version, { state }, new Date()));
+        if (row) return [200, toTaskDto(row)];
       }
       return [409, {}];
     },

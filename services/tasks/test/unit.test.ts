@@ -18,6 +18,7 @@ import { sameState } from '../src/domain/same-state.js';
 import { transition } from '../src/domain/status.js';
 import { addStep, editStep, removeStep, reorderSteps, toggleStep } from '../src/domain/steps.js';
 import { buildListQuery, filterConditions } from '../src/store/list-query.js';
+import { insertTask, selectOwnedTask, updateAtVersion } from '../src/store/task-sql.js';
 
 const OWNER = '11111111-1111-4111-8111-111111111111';
 const ID = '22222222-2222-4222-8222-222222222222';
@@ -166,6 +167,54 @@ describe('list query builder', () => {
     );
     expect(desc.sql).toContain('(t.priority, t.id) < (?::smallint, ?::uuid)');
     expect(desc.sql).toContain('ORDER BY t.priority DESC, t.id DESC');
+  });
+});
+
+describe('single-task statements', () => {
+  const state = newTaskState(
+    { title: "x'); DROP TABLE t; --", dueAt: NOW, tags: ['a'] },
+    [{ id: 's', title: 'y', done: true }],
+    NOW,
+  );
+
+  it('reads and writes only the owner’s live task, values as parameters', () => {
+    const read = selectOwnedTask(OWNER, ID);
+    expect(read.sql).toMatch(/WHERE t\.id = \?::uuid AND t\.owner_id = \?::uuid AND t\.deleted_at IS NULL$/);
+    expect(read.values).toEqual([ID, OWNER]);
+    const write = updateAtVersion(OWNER, ID, 7, { state }, NOW);
+    expect(write.sql).toContain(
+      'WHERE t.id = ?::uuid AND t.owner_id = ?::uuid AND t.version = ?::int AND t.deleted_at IS NULL',
+    );
+    expect(write.sql).toContain('version = t.version + 1');
+    expect(write.sql).not.toContain('DROP TABLE');
+    expect(write.values.slice(-4)).toEqual([NOW.toISOString(), ID, OWNER, 7]);
+    expect(write.values).toContain('[{"id":"s","title":"y","done":true}]');
+  });
+
+  it('tombstones with deleted_at and inserts every state column', () => {
+    const del = updateAtVersion(OWNER, ID, 2, { deletedAt: NOW }, NOW);
+    expect(del.sql).toMatch(
+      /SET deleted_at = \?::timestamptz, version = t\.version \+ 1, updated_at = \?::timestamptz/,
+    );
+    const insert = insertTask(ID, OWNER, state, NOW);
+    expect(insert.sql).toContain(
+      '(id, owner_id, title, description, status, priority, due_at, start_at, tags, steps, completed_at, created_at, updated_at)',
+    );
+    expect(insert.values).toEqual([
+      ID,
+      OWNER,
+      state.title,
+      '',
+      'todo',
+      0,
+      NOW.toISOString(),
+      null,
+      ['a'],
+      '[{"id":"s","title":"y","done":true}]',
+      null,
+      NOW.toISOString(),
+      NOW.toISOString(),
+    ]);
   });
 });
 

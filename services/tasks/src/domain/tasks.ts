@@ -53,9 +53,10 @@ export async function createTask(
   input: CreateInput,
   idempotencyKey?: string,
 ): Promise<CreateResult> {
-  const state = stateFromInput(input, ctx.now());
+  const now = ctx.now();
+  const state = stateFromInput(input, now);
   if (idempotencyKey === undefined) {
-    const task = toTaskDto(await insertTask(ctx.db, ownerId, state));
+    const task = toTaskDto(await insertTask(ctx.db, ownerId, state, now));
     await announce(ctx.cache, ownerId, { type: 'task.created', data: task });
     return { task, replayed: false };
   }
@@ -66,6 +67,7 @@ export async function createTask(
     ctx.db,
     ownerId,
     state,
+    now,
     { key: idempotencyKey, requestHash },
     toTaskDto,
   );
@@ -94,10 +96,11 @@ export async function changeTask(
     const row = await findOwnedTask(ctx.db, ownerId, id);
     if (!row) throw problems.notFound('no such task');
     checkPrecondition(pre, row.version);
+    const now = ctx.now();
     const current = stateOf(row);
-    const next = change(current, ctx.now());
+    const next = change(current, now);
     if (sameState(current, next)) return toTaskDto(row);
-    const updated = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { state: next });
+    const updated = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { state: next }, now);
     if (updated) {
       const task = toTaskDto(updated);
       await announce(ctx.cache, ownerId, { type: 'task.updated', data: task });
@@ -119,7 +122,8 @@ export async function deleteTask(
     const row = await findOwnedTask(ctx.db, ownerId, id);
     if (!row) throw problems.notFound('no such task');
     checkPrecondition(pre, row.version);
-    const deleted = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { deletedAt: ctx.now() });
+    const now = ctx.now();
+    const deleted = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { deletedAt: now }, now);
     if (deleted) {
       const tombstone = toDeletionDto(deleted);
       await announce(ctx.cache, ownerId, { type: 'task.deleted', data: tombstone });

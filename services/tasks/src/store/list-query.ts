@@ -4,6 +4,7 @@
 import type { ListPosition, Sort, SortField } from '../domain/cursor.js';
 import { type Priority, priorityRank, type Status } from '../domain/model.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { TASK_COLUMNS } from './task-sql.js';
 
 export interface ListFilter {
   ownerId: string;
@@ -16,28 +17,6 @@ export interface ListFilter {
   /** Full-text search (websearch syntax) over title, description and step titles. */
   q?: string | undefined;
 }
-
-/** The row columns under the names of the Prisma model, so raw rows map like Prisma's. */
-export const TASK_COLUMNS = Prisma.raw(
-  [
-    't.id',
-    't.owner_id AS "ownerId"',
-    't.title',
-    't.description',
-    't.status',
-    't.priority',
-    't.due_at AS "dueAt"',
-    't.start_at AS "startAt"',
-    't.tags',
-    't.steps',
-    't.version',
-    't.created_at AS "createdAt"',
-    't.updated_at AS "updatedAt"',
-    't.completed_at AS "completedAt"',
-    't.deleted_at AS "deletedAt"',
-    't.change_seq AS "changeSeq"',
-  ].join(', '),
-);
 
 interface SortColumn {
   /** The ordered expression (nulls as +infinity so that they have a place in the keyset). */

@@ -2,40 +2,27 @@
 // found. Writes are conditional on the version that was read (optimistic concurrency).
 import { randomUUID } from 'node:crypto';
 import type { ListPosition, Sort } from '../domain/cursor.js';
-import { priorityRank, type TaskState } from '../domain/model.js';
+import type { TaskState } from '../domain/model.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { TaskRow, TasksDb } from './db.js';
 import { buildListQuery, type ListFilter } from './list-query.js';
+import type { TaskWrite } from './task-sql.js';
+import * as sql from './task-sql.js';
 
 type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
 type Client = TasksDb | Tx;
 
-function columnsOf(state: TaskState) {
-  return {
-    title: state.title,
-    description: state.description,
-    status: state.status,
-    priority: priorityRank(state.priority),
-    dueAt: state.dueAt,
-    startAt: state.startAt,
-    tags: state.tags,
-    steps: state.steps.map((s) => ({ id: s.id, title: s.title, done: s.done })),
-    completedAt: state.completedAt,
-  };
-}
-
 export const newStepId = (): string => randomUUID();
 
-export function findOwnedTask(db: Client, ownerId: string, id: string): Promise<TaskRow | null> {
-  return db.task.findFirst({ where: { id, ownerId, deletedAt: null } });
+export async function findOwnedTask(db: Client, ownerId: string, id: string): Promise<TaskRow | null> {
+  const [row] = await db.$queryRaw<TaskRow[]>(sql.selectOwnedTask(ownerId, id));
+  return row ?? null;
 }
 
-export function insertTask(db: Client, ownerId: string, state: TaskState): Promise<TaskRow> {
-  return db.task.create({ data: { ownerId, ...columnsOf(state) } });
+export async function insertTask(db: Client, ownerId: string, state: TaskState, now: Date): Promise<TaskRow> {
+  const [row] = await db.$queryRaw<TaskRow[]>(sql.insertTask(randomUUID(), ownerId, state, now));
+  return row!;
 }
-
-const isNotFound = (err: unknown): boolean =>
-  err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025';
 
 /** Writes the new state (or the tombstone) if the task still has `version`; null otherwise. */
 export async function updateTaskAtVersion(
@@ -43,20 +30,11 @@ export async function updateTaskAtVersion(
   ownerId: string,
   id: string,
   version: number,
-  change: { state: TaskState } | { deletedAt: Date },
+  write: TaskWrite,
+  now: Date,
 ): Promise<TaskRow | null> {
-  try {
-    return await db.task.update({
-      where: { id, ownerId, version, deletedAt: null },
-      data: {
-        ...('state' in change ? columnsOf(change.state) : { deletedAt: change.deletedAt }),
-        version: { increment: 1 },
-      },
-    });
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const [row] = await db.$queryRaw<TaskRow[]>(sql.updateAtVersion(ownerId, id, version, write, now));
+  return row ?? null;
 }
 
 export function listTasks(
@@ -157,12 +135,13 @@ export async function insertTaskWithKey(
   db: TasksDb,
   ownerId: string,
   state: TaskState,
+  now: Date,
   key: { key: string; requestHash: string },
   answer: (row: TaskRow) => Prisma.InputJsonValue,
 ): Promise<TaskRow | null> {
   try {
     return await db.$transaction(async (tx) => {
-      const row = await insertTask(tx, ownerId, state);
+      const row = await insertTask(tx, ownerId, state, now);
       await tx.idempotencyKey.create({
         data: { ownerId, key: key.key, requestHash: key.requestHash, taskId: row.id, response: answer(row) },
       });
