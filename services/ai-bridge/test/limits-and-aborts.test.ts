@@ -230,13 +230,11 @@ describe.each(backendKinds())('aborted and stalled calls (%s backends)', (kind) 
     // 300 ms idle timeout.
     ollama.next({ type: 'reply', chunks: ['first', ' late'], delayMs: 1000 });
     const marker = `idle-${Date.now()}`;
-    const stream = await h
-      .openai(user)
-      .chat.completions.create({
-        model: 'llama3.2',
-        messages: [{ role: 'user', content: marker }],
-        stream: true,
-      });
+    const stream = await h.openai(user).chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: marker }],
+      stream: true,
+    });
     let text = '';
     await expect(
       (async () => {
