@@ -3,6 +3,7 @@
 // hashing embedder.
 import { userEventFromEntry, userEventLog } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { backendKinds, startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
 import type { MemoryDto, SearchResultDto } from '../src/api.js';
 import { Api, signUp } from './support/api.js';
@@ -242,5 +243,35 @@ describe.each(backendKinds())('memory API (%s backends)', (kind) => {
     expect(events[2]?.data).toEqual({ id: m.id });
     const others = await platform.deps.cache.readRange(userEventLog(bob.userId), '0', 100);
     expect(others.map((e) => e.fields.data)).not.toContain(JSON.stringify(m));
+  });
+
+  it('pushes memory events to the user’s /ws connection through the gateway', async () => {
+    const user = await signUp(api);
+    const ws = new WebSocket(`${platform.url.replace('http', 'ws')}/ws`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    const messages: Array<{ type: string; data: Record<string, unknown> }> = [];
+    const waitFor = (type: string) =>
+      new Promise<{ type: string; data: Record<string, unknown> }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${type} event`)), 5000);
+        const check = () => {
+          const found = messages.find((m) => m.type === type);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else setTimeout(check, 10);
+        };
+        check();
+      });
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    try {
+      await waitFor('hello');
+      const m = await remember(user, { content: 'pushed over the socket' });
+      expect((await waitFor('memory.created')).data).toEqual(m);
+      await as(user).del(`/api/memory/memories/${m.id}`);
+      expect((await waitFor('memory.deleted')).data).toEqual({ id: m.id });
+    } finally {
+      ws.close();
+    }
   });
 });
