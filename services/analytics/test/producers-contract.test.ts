@@ -1,7 +1,8 @@
-// The contract with ai-bridge end to end: a chat completion through the gateway's /v1 (ai-bridge
-// in front of a fake OpenAI) becomes an `ai.usage` event that analytics counts, with the tokens
-// and integer micro-USD cost ai-bridge recorded — the issue's "analytics shows tokens and cost".
-// The event contract does not depend on the backends: one kind is enough (the real ones when
+// The contracts with the producers end to end: a chat completion through the gateway's /v1
+// (ai-bridge in front of a fake OpenAI) becomes an `ai.usage` event that analytics counts with the
+// tokens and integer micro-USD cost ai-bridge recorded (the issue's "analytics shows tokens and
+// cost"); tasks created and completed through /api/tasks are counted from the `tasks` events.
+// The event contracts do not depend on the backends: one kind is enough (the real ones when
 // reachable); analytics-api.test.ts covers both.
 import { domainStream, parseDomainEvent } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { backendKinds, startTestPlatform, type TestPlatform } from '../../../tes
 import type { CostReportDto, UsageReportDto } from '../src/api.js';
 import { Api, registerAndLogin, type Tokens, waitFor } from './support.js';
 
-describe.each(backendKinds().slice(0, 1))('ai-bridge → analytics (%s backends)', (kind) => {
+describe.each(backendKinds().slice(0, 1))('producers → analytics (%s backends)', (kind) => {
   let upstream: FakeOpenAI;
   let platform: TestPlatform;
   let api: Api;
@@ -20,7 +21,7 @@ describe.each(backendKinds().slice(0, 1))('ai-bridge → analytics (%s backends)
     upstream = await startFakeOpenAI({ apiKey: 'sk-upstream' });
     platform = await startTestPlatform({
       kind,
-      targets: ['auth', 'ai-bridge', 'analytics', 'gateway'],
+      targets: ['auth', 'tasks', 'ai-bridge', 'analytics', 'gateway'],
       env: {
         ELWOSA_RATE_LIMIT_PER_MINUTE: '100000',
         OPENAI_API_KEY: 'sk-upstream',
@@ -79,5 +80,24 @@ describe.each(backendKinds().slice(0, 1))('ai-bridge → analytics (%s backends)
       }),
     ]);
     expect(costs.body.rows[0]!.latencyAvgMs).not.toBeNull();
+  });
+
+  it('counts tasks created and completed through the tasks service', async () => {
+    const create = (title: string) =>
+      api.call<{ id: string }>('POST', '/api/tasks', { token: user.accessToken, body: { title } });
+    const first = await create('Write the report');
+    const second = await create('Read the report');
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const done = await api.call('PATCH', `/api/tasks/${first.body.id}`, {
+      token: user.accessToken,
+      body: { status: 'done' },
+    });
+    expect(done.status).toBe(200);
+    const report = await waitFor(async () => {
+      const res = await api.get<UsageReportDto>('/api/analytics/usage', user.accessToken);
+      return res.body.totals.tasksCompleted === 1 ? res.body : undefined;
+    }, 'the completed task in the usage report');
+    expect(report.totals).toMatchObject({ tasksCreated: 2, tasksCompleted: 1 });
+    expect(report.days.at(-1)).toMatchObject({ tasksCreated: 2, tasksCompleted: 1 });
   });
 });
