@@ -1,12 +1,12 @@
 // Database access for tasks. Every query carries the owner: another user's task is simply not
-// found. Writes are conditional on the version that was read (optimistic concurrency).
+// found. Writes are conditional on the version that was read (optimistic concurrency). The
+// single-task hot paths run the statements of task-sql.ts, the rest Prisma's query builder.
 import { randomUUID } from 'node:crypto';
 import type { ListPosition, Sort } from '../domain/cursor.js';
 import type { TaskState } from '../domain/model.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { TaskRow, TasksDb } from './db.js';
 import { buildListQuery, type ListFilter } from './list-query.js';
-import type { TaskWrite } from './task-sql.js';
 import * as sql from './task-sql.js';
 
 type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
@@ -30,7 +30,7 @@ export async function updateTaskAtVersion(
   ownerId: string,
   id: string,
   version: number,
-  write: TaskWrite,
+  write: sql.TaskWrite,
   now: Date,
 ): Promise<TaskRow | null> {
   const [row] = await db.$queryRaw<TaskRow[]>(sql.updateAtVersion(ownerId, id, version, write, now));
