@@ -124,6 +124,10 @@ const tags = ['chat'];
 const read = { permission: 'chat:read' } as const;
 const write = { permission: 'chat:write' } as const;
 const streamable = {
+  200: {
+    description:
+      'With `Accept: text/event-stream`: the turn as server-sent events (chat.turn.started … chat.turn.done)',
+  },
   202: { description: 'Started: the answer streams over /ws as chat.* user events', schema: TurnStartedDto },
   409: { description: 'A generation is already running in this conversation' },
 } as const;

@@ -17,6 +17,7 @@ import type { ChatContext } from './domain/context.js';
 import { Generations } from './domain/generations.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { bindChatRoutes } from './http/routes.js';
+import { createChatMetrics } from './metrics.js';
 import { createModelClient } from './model/model-client.js';
 import { ModelError } from './model/model-errors.js';
 
@@ -70,6 +71,7 @@ export async function startChat(deps: PlatformDeps): Promise<RunningService> {
     cache: deps.cache,
     logger: host.logger,
     generations,
+    metrics: createChatMetrics(host.metrics.registry),
     limits,
     defaultModel: env.ELWOSA_DEFAULT_MODEL,
     modelFor: (authorization) => createModelClient({ baseUrl: aiBridge, authorization }),

@@ -10,6 +10,7 @@ import { ChatClient } from './support/chat-client.js';
 import {
   CHAT_PATH,
   type ChatHarness,
+  chatMetric,
   offeredTools,
   startChatHarness,
   upstreamMessages,
@@ -364,6 +365,12 @@ describe.each(backendKinds())('chat agent (%s backends)', (kind) => {
   it('invalid tool arguments and unknown tools go back to the model as tool errors; nothing runs', async () => {
     const { user, chat, socket, conversationId } = await setup();
     const before = upstream().length;
+    const invalidSample = 'chat_tool_calls_total{tool="create_task",outcome="error"}';
+    const unknownSample = 'chat_tool_calls_total{tool="unknown",outcome="error"}';
+    const [invalidBefore, unknownBefore] = [
+      await chatMetric(h.platform, invalidSample),
+      await chatMetric(h.platform, unknownSample),
+    ];
     h.fake!.next(
       scenarios.toolCalls([
         { name: 'create_task', arguments: { title: '', priority: 'extreme' } },
@@ -389,6 +396,8 @@ describe.each(backendKinds())('chat agent (%s backends)', (kind) => {
     expect(socket.received.some((m) => m.type === 'task.created')).toBe(false);
     const stored = (await chat.branch(conversationId)).body.messages.filter((m) => m.role === 'tool');
     expect(stored.map((m) => m.finishReason)).toEqual(['error', 'error']);
+    expect(await chatMetric(h.platform, invalidSample)).toBe(invalidBefore + 1);
+    expect(await chatMetric(h.platform, unknownSample)).toBe(unknownBefore + 1);
     await socket.close();
   });
 

@@ -120,6 +120,10 @@ export async function runTurn(run: TurnRun): Promise<TurnOutcome> {
       let parent = current;
       for (const call of result.toolCalls) {
         const outcome = await executeToolCall(call, offered, run.toolContext);
+        ctx.metrics.toolCalls.inc({
+          tool: offered.some((t) => t.name === call.name) ? call.name : 'unknown',
+          outcome: outcome.ok ? 'ok' : 'error',
+        });
         parent = await insertMessage(ctx.db, {
           conversationId: run.conversationId,
           parentId: parent.id,
@@ -169,6 +173,7 @@ export async function runTurn(run: TurnRun): Promise<TurnOutcome> {
     }
     if (!(err instanceof ModelError) && failure.code === 'model_error')
       ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'turn failed');
+    ctx.metrics.modelErrors.inc({ code: failure.code });
     events.emit(CHAT_EVENTS.error, { messageId: current.id, code: failure.code, message: failure.message });
     return await finish({
       status: 'error',

@@ -2,6 +2,7 @@
 import type { CacheBus, ServiceClient } from '@elwosa/runtime';
 import type { Logger } from 'pino';
 import type { AgentLimits } from '../config.js';
+import type { ChatMetrics } from '../metrics.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ChatDb } from '../store/db.js';
 import type { Generations } from './generations.js';
@@ -11,6 +12,7 @@ export interface ChatContext {
   cache: CacheBus;
   logger: Logger;
   generations: Generations;
+  metrics: ChatMetrics;
   limits: AgentLimits;
   defaultModel: string | undefined;
   /** A model client acting as the caller (their `Authorization` header). */

@@ -72,9 +72,11 @@ export async function prepareTurn(
   conversationId: string,
   request: TurnRequest,
 ): Promise<PreparedTurn> {
-  const conversation = await findOwned(ctx.db, caller.userId, conversationId);
-  const controller = await ctx.generations.begin(conversation.id, caller.userId);
+  const owned = await findOwned(ctx.db, caller.userId, conversationId);
+  const controller = await ctx.generations.begin(owned.id, caller.userId);
   try {
+    // Read again under the lock: a turn that just ended may have moved the active leaf.
+    const conversation = await findOwned(ctx.db, caller.userId, owned.id);
     await markInterrupted(ctx.db, conversation.id);
     const tree = await loadTree(ctx.db, conversation.id);
     const where = placement(tree, conversation, request);
@@ -126,7 +128,7 @@ export async function prepareTurn(
       start: () => ctx.generations.track(run(ctx, caller, controller, turn, events)),
     };
   } catch (err) {
-    await ctx.generations.end(conversation.id);
+    await ctx.generations.end(owned.id);
     throw err;
   }
 }
@@ -152,6 +154,7 @@ async function run(
     memory: userServiceCall(ctx.services.memory, caller),
   };
   let outcome: TurnOutcome;
+  ctx.metrics.running.inc();
   try {
     if (turn.created)
       events.emit(CHAT_EVENTS.messageCreated, {
@@ -190,6 +193,8 @@ async function run(
     });
     outcome = { messageId: turn.assistant.id, status: 'error', finishReason: 'error' };
   }
+  ctx.metrics.running.dec();
+  ctx.metrics.turns.inc({ status: outcome.status });
   // Released before the end is announced: a client that reacts to it can start the next turn.
   await ctx.generations.end(turn.conversationId);
   events.emit(CHAT_EVENTS.turnDone, { ...outcome });

@@ -83,3 +83,10 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The value of one sample on the chat service's /metrics (0 when absent). */
+export async function chatMetric(platform: TestPlatform, sample: string): Promise<number> {
+  const text = await (await fetch(`${platform.urlOf('chat')}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
