@@ -1,7 +1,12 @@
 // The services this build of the platform contains: how to start each target, its migrations,
 // and its public routes (for the gateway's OpenAPI document).
 import { aiRouteSpecs, startAiBridge } from '@elwosa/ai-bridge';
-import { ANALYTICS_SCHEMA, analyticsMigrationsDir, analyticsRouteSpecs, startAnalytics } from '@elwosa/analytics';
+import {
+  ANALYTICS_SCHEMA,
+  analyticsMigrationsDir,
+  analyticsRouteSpecs,
+  startAnalytics,
+} from '@elwosa/analytics';
 import { AUTH_SCHEMA, authMigrationsDir, authRouteSpecs, startAuth } from '@elwosa/auth';
 import { CHAT_SCHEMA, chatMigrationsDir, chatRouteSpecs, startChat } from '@elwosa/chat';
 import { startGateway } from '@elwosa/gateway';
