@@ -20,6 +20,7 @@ import { INTERRUPTED_MESSAGE, settledView } from '../src/domain/interrupted.js';
 import { DEFAULT_TITLE, titleFrom } from '../src/domain/title.js';
 import { executeToolCall } from '../src/domain/tool-executor.js';
 import { CHAT_EVENTS, TurnEvents } from '../src/domain/turn-events.js';
+import { placement } from '../src/domain/turns.js';
 import { stripFence } from '../src/model/model-client.js';
 import { classifyModelError, NO_MODEL_MESSAGE } from '../src/model/model-errors.js';
 import { ToolCallAccumulator } from '../src/model/tool-call-accumulator.js';
@@ -86,6 +87,58 @@ describe('message tree and branches', () => {
   it('survives a cycle in corrupt data', () => {
     const cyclic = new MessageTree([node('x', 'y', 'user', 1), node('y', 'x', 'assistant', 2)]);
     expect(ids(cyclic.pathTo('x'))).toEqual(['y', 'x']);
+  });
+});
+
+describe('where a turn starts', () => {
+  const tree = new MessageTree([
+    node('u1', null, 'user', 1),
+    node('a1', 'u1', 'assistant', 2),
+    node('t1', 'a1', 'tool', 3),
+    node('a2', 't1', 'assistant', 4),
+    node('u2', 'a2', 'user', 5),
+    node('a3', 'u2', 'assistant', 6),
+  ]) as unknown as Parameters<typeof placement>[0];
+  const conversation = { activeLeafId: 'a2' } as Parameters<typeof placement>[1];
+
+  it('asks a new question at the end of the active branch', () => {
+    expect(placement(tree, conversation, { kind: 'send', content: 'q' })).toEqual({
+      kind: 'new',
+      parentId: 'a2',
+      content: 'q',
+    });
+    expect(
+      placement(new MessageTree([]) as never, { activeLeafId: null } as never, {
+        kind: 'send',
+        content: 'q',
+      }),
+    ).toEqual({
+      kind: 'new',
+      parentId: null,
+      content: 'q',
+    });
+  });
+
+  it('puts an edited question beside the original', () => {
+    expect(placement(tree, conversation, { kind: 'edit', messageId: 'u2', content: 'e' })).toEqual({
+      kind: 'new',
+      parentId: 'a2',
+      content: 'e',
+    });
+    expect(() => placement(tree, conversation, { kind: 'edit', messageId: 'a1', content: 'e' })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+  });
+
+  it('regenerates the turn of any of its messages, and refuses unknown ids', () => {
+    for (const id of ['u1', 'a1', 't1', 'a2'])
+      expect(placement(tree, conversation, { kind: 'regenerate', messageId: id })).toMatchObject({
+        kind: 'existing',
+        question: { id: 'u1' },
+      });
+    expect(() => placement(tree, conversation, { kind: 'regenerate', messageId: 'elsewhere' })).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
   });
 });
 

@@ -47,23 +47,31 @@ export function userServiceCall(client: ServiceClient, caller: Caller): UserServ
     ).body;
 }
 
-/** Where the new question goes (its parent), or which question is answered again. */
-function placement(
+/** Where the turn starts: a new question under `parentId`, or an existing question answered again. */
+export type Placement =
+  | { kind: 'new'; parentId: string | null; content: string }
+  | { kind: 'existing'; question: Message };
+
+export function placement(
   tree: MessageTree<Message>,
   conversation: Conversation,
   request: TurnRequest,
-): { parentId: string | null; question?: Message } {
+): Placement {
   if (request.kind === 'send')
-    return { parentId: activeBranch(tree, conversation.activeLeafId).at(-1)?.id ?? null };
+    return {
+      kind: 'new',
+      parentId: activeBranch(tree, conversation.activeLeafId).at(-1)?.id ?? null,
+      content: request.content,
+    };
   const target = tree.get(request.messageId);
   if (!target) throw problems.notFound('no such message in this conversation');
   if (request.kind === 'edit') {
     if (target.role !== 'user') throw problems.badRequest('only questions (user messages) can be edited');
-    return { parentId: target.parentId };
+    return { kind: 'new', parentId: target.parentId, content: request.content };
   }
   const question = tree.turnStart(target.id);
   if (!question) throw problems.badRequest('this message does not belong to a question');
-  return { parentId: question.parentId, question };
+  return { kind: 'existing', question };
 }
 
 export async function prepareTurn(
@@ -80,16 +88,17 @@ export async function prepareTurn(
     await markInterrupted(ctx.db, conversation.id);
     const tree = await loadTree(ctx.db, conversation.id);
     const where = placement(tree, conversation, request);
-    if (!where.question && tree.size >= MAX_MESSAGES_PER_CONVERSATION)
+    if (where.kind === 'new' && tree.size >= MAX_MESSAGES_PER_CONVERSATION)
       throw problems.conflict('this conversation is full; start a new one');
     const question =
-      where.question ??
-      (await insertMessage(ctx.db, {
-        conversationId: conversation.id,
-        parentId: where.parentId,
-        role: 'user',
-        content: (request as { content: string }).content,
-      }));
+      where.kind === 'existing'
+        ? where.question
+        : await insertMessage(ctx.db, {
+            conversationId: conversation.id,
+            parentId: where.parentId,
+            role: 'user',
+            content: where.content,
+          });
     const modelName = request.model ?? ctx.defaultModel;
     const assistant = await insertMessage(ctx.db, {
       conversationId: conversation.id,
@@ -98,7 +107,7 @@ export async function prepareTurn(
       status: 'streaming',
       model: modelName ?? null,
     });
-    const retitle = conversation.titleSource === 'auto' && question.parentId === null && !where.question;
+    const retitle = conversation.titleSource === 'auto' && question.parentId === null && where.kind === 'new';
     await ctx.db.conversation.update({
       where: { id: conversation.id },
       data: {
@@ -120,7 +129,7 @@ export async function prepareTurn(
       assistant,
       question,
       modelName,
-      created: !where.question,
+      created: where.kind === 'new',
     };
     return {
       ids: { conversationId: conversation.id, userMessageId: question.id, assistantMessageId: assistant.id },
