@@ -510,6 +510,32 @@ describe('operator end to end', () => {
     await waitFor(() => hash() !== before, 10_000, 'a new config hash without a resync');
   });
 
+  it('stops reconciling while it cannot renew the Lease (fencing) and resumes after', async () => {
+    const kc = await setup();
+    const op = await startOperator(kc);
+    operators.push(op);
+    createStack(server.store, KIND_YAML);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    server.injectFault({ method: 'PUT', path: /\/leases\/elwosa-operator$/, status: 500, times: 1_000_000 });
+    await waitFor(() => !op.isLeader, 5000, 'fenced');
+    await settle(op, 200);
+    const before = server.requests.length;
+    patchStack('dev', { spec: { services: { memory: { replicas: 3 } } } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(reconcileWrites(server, before)).toEqual([]);
+    server.clearFaults();
+    await waitFor(
+      () =>
+        (
+          server.store.get(type('apps', 'v1', 'deployments'), 'default', 'dev-memory') as {
+            spec: { replicas: number };
+          }
+        ).spec.replicas === 3,
+      10_000,
+      'reconciling again',
+    );
+  });
+
   it('lets a second instance idle while the first holds the Lease, and take over when it stops', async () => {
     const kc = await setup();
     const first = await startOperator(kc, { identity: 'first' });
