@@ -10,6 +10,7 @@
 // (OPERATOR_NODE_FLAGS below); the script re-executes itself with them.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -159,11 +160,13 @@ async function main() {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   };
   const sampler = setInterval(sample, 250);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: 100 }, (_, i) => api.create(manifest(`s${i}`, `ns${i % 10}`))));
   await waitAllReady(api, 100, 180_000);
   sample();
   const hundredMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const hundredWrites = await writes(op);
   await op.stop();
@@ -188,7 +191,10 @@ async function main() {
       allReadyMs: Math.round(hundredMs),
       writes: hundredWrites,
       operatorPeakRssMB: Math.round(peakRss / 2 ** 20),
+      // CPU the operator used (user + system): unlike wall time, independent of machine load.
+      operatorCpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
     },
+    loadAverage1m: Number(os.loadavg()[0].toFixed(1)),
     targets: { writesPerNoopReconcile: 0, hundredStacksMs: 30_000, operatorPeakRssMB: 300 },
   };
   console.log(JSON.stringify(result, null, 2));
