@@ -7,8 +7,9 @@
 //   allUsersPaced  one event to every user, spread at RATE events/s
 //   allUsersBurst  one event to every user, all published at once (time until the last arrives)
 // Memory: the server's RSS (after a full GC) before connecting, with every socket idle and after
-// closing them; the RSS and heap-used growth per 1,000 idle sockets. RSS growth includes the
-// young generation V8 enlarged during the connection storm (reported; it stays after closing). Same-run baseline: a bare `ws` server relaying the same Redis
+// closing them; the RSS and heap-used growth per 1,000 idle sockets. RSS growth includes what V8
+// and the allocator grew to during the connection storm and keep afterwards (the young
+// generation is reported; RSS after closing every socket shows the high-water part). Same-run baseline: a bare `ws` server relaying the same Redis
 // channel (servers.mjs `raw`), measured with the same clients and scenarios.
 // One JSON line on stdout.
 //
@@ -148,9 +149,6 @@ async function measure({ runtime, cache, server, kind, sockets, users, hot, hotE
     },
     youngGenerationMb: { beforeConnecting: mb(idle.young), withSocketsIdle: mb(connected.young) },
     rssMbPer1000IdleSockets: per1000(connected.rss - idle.rss),
-    rssMbPer1000IdleSocketsWithoutYoungGeneration: per1000(
-      connected.rss - idle.rss - (connected.young - idle.young),
-    ),
     heapMbPer1000IdleSockets: per1000(connected.heapUsed - idle.heapUsed),
     oneUser,
     allUsersPaced: { ratePerS: rate, ...allUsersPaced },
