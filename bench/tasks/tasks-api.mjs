@@ -31,7 +31,9 @@ for (const file of [new URL('services/cli/dist/main.js', root), new URL(tasksDis
 
 /** The list request both sides answer: open tasks, first page of 50, default sort. */
 const LIST = { status: ['todo'], limit: 50, sort: '-createdAt' };
-const UPDATE_BODY = { title: 'renamed by the benchmark', priority: 'high' };
+/** Every update really changes the task (a change that changes nothing is not written). */
+let updates = 0;
+const updateBody = () => JSON.stringify({ title: `renamed by the benchmark ${++updates}`, priority: 'high' });
 const CREATE_BODY = {
   title: 'benchmark task',
   priority: 'medium',
@@ -155,7 +157,8 @@ async function main() {
       update: (s, u) => ({
         method: 'PATCH',
         path: s.update(u),
-        body: JSON.stringify(UPDATE_BODY),
+        body: updateBody(),
+        setupRequest: (req) => ({ ...req, body: updateBody() }),
         headers: s.headers(u),
       }),
     };
