@@ -122,8 +122,6 @@ export async function startAiBridge(deps: PlatformDeps): Promise<RunningService>
   if (!catalog.configured)
     host.logger.warn('no model provider configured (OLLAMA_URLS, OPENAI_API_KEY): AI calls answer 503');
 
-  // Load the tokenizer's ranks (≈ 0.3 s) now rather than in the first call that needs them.
-  setTimeout(() => counter.count('warm up'), 0).unref();
   deps.lifecycle.on('stop', () => prober?.stop());
   deps.lifecycle.on('close', async () => {
     await running.close();

@@ -40,11 +40,25 @@ const client = (base: string, tokens: Tokens, headers: Record<string, string>) =
     defaultHeaders: headers,
   });
 
+/**
+ * Free ports are picked before the services listen, so on a busy machine another process can
+ * take one in between (EADDRINUSE): start again on fresh ports then.
+ */
+async function startPlatform(kind: BackendKind, env: Record<string, string>): Promise<TestPlatform> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTestPlatform({ kind, targets: ['auth', 'ai-bridge', 'gateway'], env });
+    } catch (err) {
+      if (attempt >= 3 || (err as { code?: unknown }).code !== 'EADDRINUSE') throw err;
+    }
+  }
+}
+
 export async function startBridge(kind: BackendKind, env: Record<string, string>): Promise<BridgeHarness> {
-  const platform = await startTestPlatform({
-    kind,
-    targets: ['auth', 'ai-bridge', 'gateway'],
-    env: { ELWOSA_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', ...env },
+  const platform = await startPlatform(kind, {
+    ELWOSA_RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'warn',
+    ...env,
   });
   const api = new Api(platform.url);
   const admin = await registerAndLogin(api, uniqueEmail('ai-admin'));

@@ -226,6 +226,48 @@ describe.each(backendKinds())('OpenAI-compatible /v1 (%s backends)', (kind) => {
   });
 });
 
+describe.each(backendKinds())('fallback chain (%s backends)', (kind) => {
+  let ollama: FakeOllama;
+  let upstream: FakeOpenAI;
+  let h: BridgeHarness;
+  beforeAll(async () => {
+    ollama = await startFakeOllama({ models: [fakeModels.llama] });
+    upstream = await startFakeOpenAI({ apiKey: 'sk-upstream' });
+    h = await startBridge(kind, {
+      OLLAMA_URLS: ollama.url,
+      OPENAI_API_KEY: 'sk-upstream',
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+      ELWOSA_AI_FALLBACKS: 'llama3.2=gpt-4o-mini',
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await ollama?.close();
+    await upstream?.close();
+  });
+
+  it('falls back to the next model when the first cannot answer before the first byte', async () => {
+    const client = h.openai(await h.newUser());
+    ollama.next(scenarios.busy());
+    const stream = await client.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'fall back' }],
+      stream: true,
+    });
+    let text = '';
+    let model = '';
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      model = chunk.model;
+    }
+    expect(text).toBe('Echo: fall back');
+    expect(model).toBe('gpt-4o-mini');
+    expect(ollama.requestsTo('/api/chat')).toHaveLength(1);
+    const metrics = await (await fetch(`${h.platform.urlOf('ai-bridge')}/metrics`)).text();
+    expect(metrics).toMatch(/ai_retries_total\{reason="fallback"\} 1/);
+  });
+});
+
 describe.each(backendKinds())('no provider configured (%s backends)', (kind) => {
   let h: BridgeHarness;
   beforeAll(async () => {

@@ -191,8 +191,8 @@ describe.each(backendKinds())('routing across replicas (%s backends)', (kind) =>
       }));
     }
     const victim = fakes[1]!;
-    const total = 600;
-    const concurrency = 12;
+    const total = 1000;
+    const concurrency = 9;
     let next = 0;
     let completed = 0;
     const outcomes: { marker: string; ok: boolean; text: string }[] = [];
@@ -224,7 +224,7 @@ describe.each(backendKinds())('routing across replicas (%s backends)', (kind) =>
     }
     expect(victim.requestsTo('/api/chat').filter((r) => mentions(r, run)).length).toBeGreaterThan(0);
     expect(await stateOf(victim)).toMatchObject({ coolingDown: true });
-  }, 60_000);
+  }, 120_000);
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

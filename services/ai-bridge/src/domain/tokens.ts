@@ -1,9 +1,14 @@
-// Token counting with a real BPE tokenizer (js-tiktoken, o200k_base) for estimates when a
+// Token counting with a real BPE tokenizer (js-tiktoken, cl100k_base) for estimates when a
 // provider reports no usage and for context-window trimming. Byte-level BPE never makes a token
 // from less than one byte, so a text's UTF-8 length is an upper bound: callers use it to skip
-// tokenizing whenever the bound already fits.
+// tokenizing whenever the bound already fits. The ranks cost ≈ 90 MB of memory (o200k_base
+// ≈ 170 MB), so they are loaded on first use only — most calls never need them.
+import { createRequire } from 'node:module';
+import type { TiktokenBPE } from 'js-tiktoken/lite';
 import { Tiktoken } from 'js-tiktoken/lite';
-import o200kBase from 'js-tiktoken/ranks/o200k_base';
+
+const require = createRequire(import.meta.url);
+
 import type { ChatMessage } from './types.js';
 
 /** Tokens a chat format adds per message (role and separators), as OpenAI's cookbook counts. */
@@ -19,7 +24,7 @@ export function tiktokenCounter(): TokenCounter {
   return {
     count(text) {
       if (!text) return 0;
-      shared ??= new Tiktoken(o200kBase);
+      shared ??= new Tiktoken(require('js-tiktoken/ranks/cl100k_base') as TiktokenBPE);
       return shared.encode(text).length;
     },
   };
