@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyDefaults } from '../api/schema.js';
 import {
   applyIntent,
+  getPath,
   type KubeRecord,
   MAIN_SCOPE,
   managedFieldsOf,
@@ -334,6 +335,7 @@ export class ObjectStore {
   }
 
   private commit(key: string, next: Stored, before: KubeRecord | undefined): KubeRecord {
+    if (before) checkImmutable(next.type, before, next.object);
     const m = meta(next.object);
     if (before && isDeepStrictEqual(withoutManagedFields(before), withoutManagedFields(next.object))) {
       // A no-op write: nothing changes, not even the resourceVersion.
@@ -390,6 +392,33 @@ export class ObjectStore {
   private emit(e: StoreEvent): void {
     this.history.push(e);
     for (const l of this.listeners) l(e);
+  }
+}
+
+/** Fields the API server refuses to change after creation (the ones the operator may touch). */
+const IMMUTABLE_FIELDS: Record<string, string[][]> = {
+  'apps/deployments': [['spec', 'selector']],
+  'apps/statefulsets': [
+    ['spec', 'selector'],
+    ['spec', 'volumeClaimTemplates'],
+    ['spec', 'serviceName'],
+    ['spec', 'podManagementPolicy'],
+  ],
+  'batch/jobs': [
+    ['spec', 'selector'],
+    ['spec', 'template'],
+  ],
+};
+
+function checkImmutable(t: ResourceType, before: KubeRecord, after: KubeRecord): void {
+  for (const path of IMMUTABLE_FIELDS[typeKey(t)] ?? []) {
+    if (!isDeepStrictEqual(getPath(before, path), getPath(after, path))) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${t.kind}.${t.group} "${meta(after).name}" is invalid: ${path.join('.')}: Forbidden: field is immutable`,
+      );
+    }
   }
 }
 

@@ -229,17 +229,38 @@ describe('operator end to end', () => {
     expect(failed).toEqual(expect.arrayContaining([500, 503, 409, 422]));
   });
 
-  it('recreates a StatefulSet (orphaning its pods) when an immutable field is rejected', async () => {
+  it('recreates a StatefulSet (orphaning its pods) when an immutable field changes', async () => {
     const kc = await setup();
     operators.push(await startOperator(kc));
-    server.injectFault({ method: 'PATCH', path: /\/statefulsets\/dev-postgres$/, status: 422, times: 1 });
     createStack(server.store, KIND_YAML);
     await waitForCondition(server, 'dev', 'Ready', 'True');
-    const deletes = server.requests.filter(
-      (r) => r.method === 'DELETE' && r.path.endsWith('/statefulsets/dev-postgres'),
+    const statefulSets = type('apps', 'v1', 'statefulsets');
+    const uid = (server.store.get(statefulSets, 'default', 'dev-postgres').metadata as { uid: string }).uid;
+    // volumeClaimTemplates are immutable: the API server answers 422.
+    patchStack('dev', { spec: { database: { storage: { size: '8Gi' } } } });
+    const size = () =>
+      (
+        server.store.get(statefulSets, 'default', 'dev-postgres') as {
+          spec: { volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[] };
+        }
+      ).spec.volumeClaimTemplates[0]?.spec.resources.requests.storage;
+    await waitFor(() => size() === '8Gi', 10_000, 'the recreated StatefulSet');
+    expect(
+      server.requests.some(
+        (r) => r.method === 'PATCH' && r.path.endsWith('/statefulsets/dev-postgres') && r.status === 422,
+      ),
+    ).toBe(true);
+    expect(
+      (server.store.get(statefulSets, 'default', 'dev-postgres').metadata as { uid: string }).uid,
+    ).not.toBe(uid);
+    await waitForCondition(server, 'dev', 'Ready', 'True');
+    const reasons = () =>
+      server.store.list(type('events.k8s.io', 'v1', 'events'), 'default').map((e) => e.reason);
+    await waitFor(
+      () => reasons().includes('ImmutableFieldChanged'),
+      5000,
+      'the ImmutableFieldChanged Warning',
     );
-    expect(deletes).toHaveLength(1);
-    expect(names('statefulsets', 'apps')).toContain('dev-postgres');
   });
 
   it('reports unschedulable GPU pods and missing monitoring CRDs, and the rest proceeds', async () => {

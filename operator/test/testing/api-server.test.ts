@@ -129,6 +129,16 @@ describe('server-side apply', () => {
     expect((status.body.metadata as { generation: number }).generation).toBe(1);
   });
 
+  it('refuses changes to immutable fields', async () => {
+    await api.apply(deployment(1));
+    const moved = deployment(1);
+    moved.spec.selector = { matchLabels: { app: 'y' } };
+    await expect(api.apply(moved)).rejects.toMatchObject({
+      code: 422,
+      message: expect.stringContaining('spec.selector: Forbidden'),
+    });
+  });
+
   it('needs a fieldManager and rejects unknown patch types', async () => {
     await api.apply(deployment(1));
     expect(
