@@ -5,8 +5,8 @@ import { type CacheBus, createPrismaClient, emitDomainEvent } from '@elwosa/runt
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { ANALYTICS_SCHEMA } from '../src/service.js';
 
+export { waitFor } from '../../../test-support/wait.ts';
 export { Api, registerAndLogin, type Tokens } from '../../auth/test/client.js';
-export { waitFor } from '../../notifications/test/helpers.js';
 
 export interface UsageData {
   requestId: string;

@@ -1,6 +1,6 @@
 // Unit tests for the pure parts: days and ranges, latency histograms, aggregation, money, CSV,
-// scope, event parsing, the task-fact rule, report building and the interval-lock slots.
-import { createCacheBus, createLogger, type Identity, permissionsFor } from '@elwosa/runtime';
+// scope, event parsing, the task-fact rule and report building.
+import { type Identity, permissionsFor } from '@elwosa/runtime';
 import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../src/domain/csv.js';
 import { resolveDateRange } from '../src/domain/date-range.js';
@@ -19,7 +19,6 @@ import { resolveScope } from '../src/domain/scope.js';
 import { mergeTaskFact, parseTaskEvent, type TaskFact } from '../src/domain/task-facts.js';
 import { foldPartials, type UsageAggregate, type UsagePartial } from '../src/domain/usage-aggregate.js';
 import { parseUsageEvent } from '../src/domain/usage-event.js';
-import { msUntilNextSlot, slotOf, startIntervalJob } from '../src/workers/interval-lock.js';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
@@ -476,46 +475,5 @@ describe('task facts', () => {
     });
     // A duplicate changes nothing.
     expect(mergeTaskFact(fact(first), fact(first))).toBeNull();
-  });
-});
-
-describe('interval slots', () => {
-  it('cuts time into slots and waits for the next one', () => {
-    expect(slotOf(0, 1000)).toBe(0);
-    expect(slotOf(1999, 1000)).toBe(1);
-    expect(msUntilNextSlot(1000, 1000)).toBe(1000);
-    expect(msUntilNextSlot(1999, 1000)).toBe(1);
-  });
-
-  it('runs the job once per slot across replicas sharing the cache, and stops', async () => {
-    const cache = await createCacheBus({ keyPrefix: 'unit:' });
-    const logger = createLogger({ level: 'silent' });
-    const runs: Array<{ replica: string; slot: number }> = [];
-    const outcomes: string[] = [];
-    const intervalMs = 100;
-    const replicas = ['r1', 'r2', 'r3'].map((owner) =>
-      startIntervalJob({
-        name: 'unit-job',
-        cache,
-        intervalMs,
-        owner,
-        logger,
-        now: () => new Date(),
-        run: async (now) => {
-          runs.push({ replica: owner, slot: slotOf(now.getTime(), intervalMs) });
-        },
-        onSlot: (outcome) => outcomes.push(outcome),
-      }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 5 * intervalMs + 50));
-    await Promise.all(replicas.map((r) => r.stop()));
-    const slots = runs.map((r) => r.slot);
-    expect(slots.length).toBeGreaterThanOrEqual(3);
-    expect(new Set(slots).size).toBe(slots.length); // never two runs in one slot
-    expect(outcomes.filter((o) => o === 'skipped').length).toBeGreaterThanOrEqual(2 * slots.length - 2);
-    const stoppedAt = runs.length;
-    await new Promise((resolve) => setTimeout(resolve, 2 * intervalMs));
-    expect(runs.length).toBe(stoppedAt);
-    await cache.close();
   });
 });

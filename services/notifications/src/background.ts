@@ -1,6 +1,6 @@
 // The service's background work, started with it and stopped in the lifecycle's close phase:
 // the two stream consumers, the due-soon schedule and (when SMTP_URL is set) the outbox worker.
-import type { StreamConsumer } from '@elwosa/runtime';
+import { type Periodic, type StreamConsumer, startSingletonSchedule } from '@elwosa/runtime';
 import type { NotificationsContext } from './domain/context.js';
 import { createSmtpMailer } from './email/mailer.js';
 import { startOutboxWorker } from './email/outbox-worker.js';
@@ -8,8 +8,6 @@ import type { UserDirectory } from './email/user-directory.js';
 import { remindDueTasks } from './triggers/due-soon.js';
 import { consumeSecurityEvents } from './triggers/security-events.js';
 import { consumeTaskEvents } from './triggers/task-events.js';
-import type { Periodic } from './workers/periodic.js';
-import { startSingletonSchedule } from './workers/singleton-schedule.js';
 
 export const DUE_SCAN_LOCK = 'notifications:due-scan';
 
@@ -44,7 +42,7 @@ export async function startBackgroundWork(
       owner: options.instanceId,
       logger,
       now: ctx.now,
-      run: async (now, slot) => {
+      run: async (now, { slot }) => {
         const sent = await remindDueTasks(ctx, now);
         if (sent > 0) logger.info({ slot, sent }, 'due-soon reminders created');
       },

@@ -4,24 +4,8 @@ import { type CacheBus, createPrismaClient, emitDomainEvent, type PrismaHandle }
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { NOTIFICATIONS_SCHEMA } from '../src/service.js';
 
+export { sleep, waitFor } from '../../../test-support/wait.ts';
 export { Api, PASSWORD, registerAndLogin, type Tokens, uniqueEmail } from '../../auth/test/client.js';
-
-/** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Emits a task event as the tasks service does (the task DTO as data). */
 export async function emitTask(

@@ -14,7 +14,6 @@ import { escapeHtml, renderEmail } from '../src/domain/email-template.js';
 import { channelsFor, preferenceChanges, resolvePreferences } from '../src/domain/preferences.js';
 import { afterFailure, classifySendError, retryDelayMs } from '../src/domain/retry-policy.js';
 import { isTooOldToAlert, SECURITY_ALERT_MAX_AGE_MS, securityAlert } from '../src/domain/security-alerts.js';
-import { msUntilNextSlot, slotOf } from '../src/workers/singleton-schedule.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 5000 };
 
@@ -258,16 +257,5 @@ describe('security alerts', () => {
   it('mentions where it came from when known', () => {
     expect(securityAlert('password.changed', { ip: '203.0.113.7' })?.body).toContain('from 203.0.113.7');
     expect(securityAlert('password.changed', { ip: 42 })?.body).not.toContain('from');
-  });
-});
-
-describe('schedule slots', () => {
-  it('cuts time into slots of one interval and wakes at the next slot start', () => {
-    expect(slotOf(0, 1000)).toBe(0);
-    expect(slotOf(999, 1000)).toBe(0);
-    expect(slotOf(1000, 1000)).toBe(1);
-    expect(msUntilNextSlot(1000, 1000)).toBe(1000);
-    expect(msUntilNextSlot(1250, 1000)).toBe(750);
-    expect(slotOf(1250 + msUntilNextSlot(1250, 1000), 1000)).toBe(2);
   });
 });

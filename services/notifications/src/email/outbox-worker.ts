@@ -1,6 +1,6 @@
 // The outbox worker: claims due email rows, renders and sends each, and records the outcome —
 // sent, retried later with backoff, or failed for good (permanent error or attempts used up).
-import type { Logger } from '@elwosa/runtime';
+import { type Logger, type Periodic, startPeriodic } from '@elwosa/runtime';
 import type { OutboxSettings } from '../config.js';
 import { renderEmail } from '../domain/email-template.js';
 import { afterFailure, classifySendError, type FailureKind } from '../domain/retry-policy.js';
@@ -13,7 +13,6 @@ import {
   markSent,
   notificationOf,
 } from '../store/outbox.js';
-import { type Periodic, startPeriodic } from '../workers/periodic.js';
 import type { Mailer } from './mailer.js';
 import type { UserDirectory } from './user-directory.js';
 

@@ -1,7 +1,7 @@
 // A background loop: wait, run, repeat — until stopped. `wake()` cuts the wait short, a run
 // that reports more work is followed by the next one at once, a failing run is logged and
 // retried after the next wait. `stop()` resolves once the run in flight has finished.
-import type { Logger } from '@elwosa/runtime';
+import type { Logger } from '../observability/logger.js';
 
 export interface PeriodicOptions {
   name: string;

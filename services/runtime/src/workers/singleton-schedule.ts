@@ -1,8 +1,9 @@
 // Runs a job once per interval across all replicas: time is cut into slots of one interval,
 // every replica wakes at each slot's start, and the one that sets the slot's key in the shared
 // cache first (SET NX with a TTL) runs the job; the others skip that slot. Without the cache
-// nobody runs (fail closed: better a late reminder than a duplicate scan per replica).
-import type { CacheBus, Logger } from '@elwosa/runtime';
+// nobody runs (fail closed: better a late run than one per replica).
+import type { CacheBus } from '../cache/cache-bus.js';
+import type { Logger } from '../observability/logger.js';
 import { type Periodic, startPeriodic } from './periodic.js';
 
 export const slotOf = (nowMs: number, intervalMs: number): number => Math.floor(nowMs / intervalMs);
@@ -11,7 +12,14 @@ export const slotOf = (nowMs: number, intervalMs: number): number => Math.floor(
 export const msUntilNextSlot = (nowMs: number, intervalMs: number): number =>
   intervalMs - (nowMs % intervalMs);
 
+export interface SlotContext {
+  slot: number;
+  /** Turns true once the schedule is being stopped: long jobs should return early. */
+  stopped: () => boolean;
+}
+
 export interface SingletonScheduleOptions {
+  /** Cache key prefix of the slot locks. */
   name: string;
   cache: CacheBus;
   intervalMs: number;
@@ -19,22 +27,35 @@ export interface SingletonScheduleOptions {
   owner: string;
   logger: Logger;
   now: () => Date;
-  run: (now: Date, slot: number) => Promise<void>;
-  onSlot?: (outcome: 'ran' | 'skipped') => void;
+  run: (now: Date, context: SlotContext) => Promise<void>;
+  onSlot?: (outcome: 'ran' | 'skipped' | 'failed') => void;
 }
 
 export function startSingletonSchedule(options: SingletonScheduleOptions): Periodic {
   const { cache, intervalMs, name } = options;
-  return startPeriodic({
+  let stopped = false;
+  const periodic = startPeriodic({
     name,
     logger: options.logger,
     delayMs: () => msUntilNextSlot(options.now().getTime(), intervalMs),
     run: async () => {
       const now = options.now();
       const slot = slotOf(now.getTime(), intervalMs);
-      const won = await cache.setIfAbsent(`${name}:slot:${slot}`, options.owner, intervalMs * 2);
-      options.onSlot?.(won ? 'ran' : 'skipped');
-      if (won) await options.run(now, slot);
+      try {
+        const won = await cache.setIfAbsent(`${name}:slot:${slot}`, options.owner, intervalMs * 2);
+        if (won) await options.run(now, { slot, stopped: () => stopped });
+        options.onSlot?.(won ? 'ran' : 'skipped');
+      } catch (err) {
+        options.onSlot?.('failed');
+        throw err;
+      }
     },
   });
+  return {
+    wake: () => periodic.wake(),
+    stop: () => {
+      stopped = true;
+      return periodic.stop();
+    },
+  };
 }

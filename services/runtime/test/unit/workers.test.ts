@@ -1,9 +1,14 @@
 // The background loop and the once-per-interval schedule, on the in-process cache.
-import { createCacheBus, createLogger } from '@elwosa/runtime';
 import { describe, expect, it } from 'vitest';
-import { startPeriodic } from '../src/workers/periodic.js';
-import { slotOf, startSingletonSchedule } from '../src/workers/singleton-schedule.js';
-import { sleep, waitFor } from './helpers.js';
+import { sleep, waitFor } from '../../../../test-support/wait.ts';
+import {
+  createCacheBus,
+  createLogger,
+  msUntilNextSlot,
+  slotOf,
+  startPeriodic,
+  startSingletonSchedule,
+} from '../../src/index.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -68,7 +73,7 @@ describe('singleton schedule', () => {
         owner: `r${replica}`,
         logger,
         now: () => new Date(),
-        run: async (_now, slot) => {
+        run: async (_now, { slot }) => {
           ran.push({ slot, replica });
         },
         onSlot: (o) => outcomes.push(o),
@@ -83,5 +88,41 @@ describe('singleton schedule', () => {
     expect(slots.length).toBeGreaterThanOrEqual(5);
     expect(Math.min(...slots)).toBeLessThanOrEqual(firstSlot + 2);
     expect(outcomes.filter((o) => o === 'skipped').length).toBeGreaterThanOrEqual(slots.length - 2);
+  });
+});
+
+describe('slots', () => {
+  it('cuts time into slots and waits for the next one', () => {
+    expect(slotOf(0, 1000)).toBe(0);
+    expect(slotOf(1999, 1000)).toBe(1);
+    expect(msUntilNextSlot(1000, 1000)).toBe(1000);
+    expect(msUntilNextSlot(1999, 1000)).toBe(1);
+  });
+
+  it('tells a long job that the schedule is stopping, and reports failures', async () => {
+    const cache = await createCacheBus({ keyPrefix: `test:schedule-stop:${Date.now()}:` });
+    const outcomes: string[] = [];
+    let sawStop = false;
+    let calls = 0;
+    const schedule = startSingletonSchedule({
+      name: 'long',
+      cache,
+      intervalMs: 20,
+      owner: 'r',
+      logger,
+      now: () => new Date(),
+      run: async (_now, { stopped }) => {
+        calls++;
+        if (calls === 1) throw new Error('boom');
+        while (!stopped()) await sleep(5);
+        sawStop = true;
+      },
+      onSlot: (o) => outcomes.push(o),
+    });
+    await waitFor(() => calls >= 2, 'the second slot', 2000);
+    await schedule.stop();
+    expect(sawStop).toBe(true);
+    expect(outcomes[0]).toBe('failed');
+    await cache.close();
   });
 });
