@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CRD_FILE, renderCrdYaml } from '../../src/api/crd.js';
+import { stackSchema } from '../../src/api/elwosastack.js';
+import { applyDefaults, type JsonSchema } from '../../src/api/schema.js';
+import { validateAgainst } from '../../src/api/validate.js';
 import { OPERATOR_VERSION } from '../../src/version.js';
 import { readRepoFile, repoPath } from '../support/fixtures.js';
 import { validateWithModel } from '../support/models.js';
@@ -71,6 +74,34 @@ describe('the CRD', () => {
     expect(spec.default).toEqual({});
     expect(spec.properties.services.properties.gateway.default).toEqual({});
     expect(spec.properties.database.properties.retentionPolicy.default).toBe('Retain');
+  });
+});
+
+/** Structural-schema problems: nodes without a type (unless int-or-string or preserve-unknown) and invalid defaults. */
+function structuralProblems(node: JsonSchema, path: string): string[] {
+  const out: string[] = [];
+  if (!node.type && !node['x-kubernetes-int-or-string'] && !node['x-kubernetes-preserve-unknown-fields'])
+    out.push(`${path}: no type`);
+  if (node.default !== undefined)
+    out.push(...validateAgainst(node, applyDefaults(node, node.default)).map((e) => `${path} default: ${e}`));
+  for (const [k, v] of Object.entries(node.properties ?? {}))
+    out.push(...structuralProblems(v, `${path}.${k}`));
+  if (node.items) out.push(...structuralProblems(node.items, `${path}[]`));
+  if (node.additionalProperties) out.push(...structuralProblems(node.additionalProperties, `${path}{}`));
+  return out;
+}
+
+describe('the schema', () => {
+  it('is structural and every default is valid against its own schema (the API server checks both)', () => {
+    expect(structuralProblems(stackSchema.schema, '')).toEqual([]);
+  });
+
+  it('would catch an invalid default', () => {
+    const broken = {
+      type: 'object' as const,
+      properties: { n: { type: 'integer' as const, maximum: 3, default: 5 } },
+    };
+    expect(structuralProblems(broken, '')).toEqual(['.n default: <root>: must be at most 3']);
   });
 });
 
