@@ -21,7 +21,7 @@ export function TaskBoard({
               {statusLabel(status)} <span className="count">{column.length}</span>
             </h2>
             {column.map((t) => (
-              <TaskCard key={t.id} task={t} onStatus={onStatus} readOnly={readOnly} />
+              <TaskCard key={t.id} task={t} onStatus={onStatus} readOnly={readOnly} headingLevel={3} />
             ))}
           </section>
         );

@@ -10,17 +10,21 @@ export function TaskCard({
   task,
   onStatus,
   readOnly,
+  headingLevel = 2,
 }: {
   task: Task;
+  /** 2 in the list (under the page's h1), 3 on the board (under the column's h2). */
+  headingLevel?: 2 | 3;
   onStatus: (task: Task, status: TaskStatus) => void;
   readOnly: boolean;
 }) {
   const overdue = isOverdue(task);
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <article className={`task-card priority-${task.priority}`} aria-labelledby={`task-${task.id}`}>
-      <h3 id={`task-${task.id}`}>
+      <Heading id={`task-${task.id}`} className="task-title">
         <Link href={`/tasks/${task.id}`}>{task.title}</Link>
-      </h3>
+      </Heading>
       <p className="meta">
         <span className={`badge priority-${task.priority}`}>{task.priority}</span>
         {task.dueAt && (

@@ -58,7 +58,7 @@ export function NotificationsPage() {
               <button
                 type="button"
                 onClick={() => void markRead.run(n.id)}
-                aria-label={`Mark “${n.title}” read`}
+                aria-label={`Mark read: ${n.title}`}
               >
                 Mark read
               </button>
