@@ -53,7 +53,7 @@ export function modelPullScript(preload: boolean): string {
     'until ollama list >/dev/null 2>&1; do sleep 2; done',
     'for m in $ELWOSA_MODELS; do',
     '  ollama show "$m" >/dev/null 2>&1 || ollama pull "$m"',
-    ...(preload ? ['  ollama run "$m" --keepalive -1 "" >/dev/null'] : []),
+    ...(preload ? ['  ollama run "$m" "" --keepalive=-1 >/dev/null'] : []),
     'done',
     `touch ${READY_FILE}`,
     'exec sleep infinity',

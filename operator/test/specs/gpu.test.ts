@@ -68,7 +68,7 @@ describe('examples/gpu.yaml Ollama', () => {
     const puller = pod.containers.find((c: { name: string }) => c.name === 'model-puller');
     expect(puller.env).toContainEqual({ name: 'ELWOSA_MODELS', value: 'llama3.1:8b nomic-embed-text' });
     expect(puller.command[2]).toContain('ollama show "$m" >/dev/null 2>&1 || ollama pull "$m"');
-    expect(puller.command[2]).toContain('--keepalive -1');
+    expect(puller.command[2]).toContain('ollama run "$m" "" --keepalive=-1');
   });
 
   it('gives ai-bridge every replica through the headless Service', () => {
