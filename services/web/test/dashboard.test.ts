@@ -59,7 +59,7 @@ describe('web dashboard end to end', () => {
   };
 
   it('serves the app at / with a strict CSP', async () => {
-    const res = await fetch(`${env.url}/tasks`);
+    const res = await fetch(`${env.url}/tasks`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
@@ -306,6 +306,44 @@ describe('web dashboard end to end', () => {
     await checkPage(a.page, 'admin-analytics');
   });
 
+  it('stays signed in across a reload; API keys, session revoke and notification settings', {
+    timeout: 60_000,
+  }, async () => {
+    // A reload forgets the in-memory access token: the stored refresh token signs back in.
+    await a.page.reload();
+    await a.page.getByRole('figure', { name: 'Requests per day' }).waitFor();
+
+    await a.page.getByRole('link', { name: 'Account' }).click();
+    await a.page.getByLabel('Key name').fill('laptop script');
+    await a.page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await a.page.locator('code.secret').textContent()) ?? '';
+    expect(key).toMatch(/^elw_/);
+    const me = await fetch(`${env.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await me.json()) as { email: string }).email).toBe(ADMIN.email);
+    await a.page.getByRole('button', { name: 'Revoke key laptop script' }).click();
+    await a.page.getByRole('button', { name: 'Revoke key laptop script' }).waitFor({ state: 'detached' });
+
+    // Ending the second browser's session: its next refresh is refused and it is signed out.
+    await a.page
+      .getByRole('button', { name: /^Revoke session from/ })
+      .first()
+      .click();
+    await a.page.getByRole('button', { name: /^Revoke session from/ }).waitFor({ state: 'detached' });
+    await b.page.reload();
+    await b.page.waitForURL('**/signin', { timeout: 15_000 });
+    expect(expectErrors(b, /401/).length).toBeGreaterThan(0);
+
+    await a.page.getByRole('link', { name: /^Notifications, [1-9]/ }).click();
+    await a.page.getByRole('button', { name: 'Mark all read' }).click();
+    await a.page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
+    const emailLogins = a.page.getByRole('checkbox', { name: 'security.new_login by email' });
+    await emailLogins.click();
+    await expect.poll(() => emailLogins.isChecked()).toBe(false);
+    await a.page.reload();
+    await a.page.getByRole('checkbox', { name: 'security.new_login by in_app' }).waitFor();
+    expect(await emailLogins.isChecked()).toBe(false);
+  });
+
   it('gives a member on a phone the menu and no administration', { timeout: 60_000 }, async () => {
     const res = await fetch(`${env.url}/api/auth/register`, {
       method: 'POST',
@@ -324,5 +362,17 @@ describe('web dashboard end to end', () => {
     await snap(phone.page, 'phone-menu');
     await phone.page.goto('/admin/users');
     await phone.page.getByText('This page is for administrators.').waitFor();
+
+    await phone.page.goto('/account');
+    await phone.page.getByLabel('Current password').fill(PASSWORD);
+    await phone.page.getByLabel('New password').fill(`${PASSWORD} 2`);
+    await phone.page.getByRole('button', { name: 'Change password' }).click();
+    await phone.page.getByText('Password changed.').waitFor();
+    await phone.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await phone.page.waitForURL('**/signin');
+    await phone.page.getByLabel('Email').fill(MEMBER.email);
+    await phone.page.getByLabel('Password').fill(`${PASSWORD} 2`);
+    await phone.page.getByRole('button', { name: 'Sign in' }).click();
+    await phone.page.waitForURL('**/tasks');
   });
 });

@@ -1,7 +1,8 @@
 // Serves the web dashboard (services/web, built with Vite) at `/`: files from the dist folder,
 // hashed assets with a year of immutable caching, everything else (`index.html`, the service
-// worker, the manifest, icons) revalidated on every use, and the SPA fallback — a path without a
-// file extension gets `index.html` so client routes survive a reload. It never answers anything
+// worker, the manifest, icons) revalidated on every use, and the SPA fallback — a browser
+// navigation (Accept: text/html) to a path without a file extension gets `index.html`, so client
+// routes survive a reload, while API clients still get the 404 problem. It never answers anything
 // the gateway routes or reserves (`/api`, `/v1`, `/ws`, `/.well-known`, health and metrics):
 // those fall through to the proxy or to the 404 problem. Mounted before the rate limit, so page
 // loads do not spend the API budget. Every answer carries the dashboard's strict CSP.
@@ -108,8 +109,9 @@ export function createWebStatic(options: WebStaticOptions): RequestHandler {
       await send(res, file, urlPath.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
       return;
     }
-    // A missing file (it has an extension) is a 404; anything else is a client route.
-    if (path.extname(urlPath) !== '') throw problems.notFound(`no file ${urlPath}`);
+    // A missing file (it has an extension) is a 404; a page a browser asks for is a client route.
+    const wantsPage = urlPath === '/' || (req.headers.accept ?? '').includes('text/html');
+    if (path.extname(urlPath) !== '' || !wantsPage) throw problems.notFound(`no route for GET ${urlPath}`);
     await send(res, indexFile, REVALIDATE);
   };
 }

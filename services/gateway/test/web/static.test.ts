@@ -51,12 +51,20 @@ describe('web dashboard at /', () => {
     expect(head.status).toBe(200);
   });
 
-  it('answers client routes with index.html (SPA fallback)', async () => {
+  it('answers browser navigations to client routes with index.html (SPA fallback)', async () => {
+    const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
     for (const route of ['/tasks', '/tasks/board', '/admin/analytics', '/Chat/123']) {
-      const res = await fetch(`${h.url}${route}`);
+      const res = await fetch(`${h.url}${route}`, { headers: { accept } });
       expect(res.status, route).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text()).toBe(INDEX);
     }
+  });
+
+  it('answers other clients with the 404 problem for unknown paths', async () => {
+    const res = await fetch(`${h.url}/nothing/here`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
   });
 
   it('404s a missing file instead of falling back', async () => {
@@ -86,7 +94,8 @@ describe('web dashboard at /', () => {
   });
 
   it('does not count page loads against the API rate limit', async () => {
-    const res = await fetch(`${h.url}/tasks`);
+    const res = await fetch(`${h.url}/`);
+    expect(res.status).toBe(200);
     expect(res.headers.get('ratelimit')).toBeNull();
   });
 });
