@@ -88,6 +88,8 @@ export const aiEnvSchema = z.object({
   ELWOSA_AI_TTFT_TIMEOUT_MS: ms().default(60_000),
   ELWOSA_AI_IDLE_TIMEOUT_MS: ms().default(30_000),
   ELWOSA_AI_TOTAL_TIMEOUT_MS: ms().default(600_000),
+  /** SSE comment interval while the first token is awaited (below the gateway's 30 s idle limit). */
+  ELWOSA_AI_SSE_KEEPALIVE_MS: ms().default(10_000),
   ELWOSA_AI_CACHE_TTL_S: env
     .positiveInt()
     .max(30 * 86_400)

@@ -118,6 +118,7 @@ export async function startAiBridge(deps: PlatformDeps): Promise<RunningService>
       fallbacks: env.ELWOSA_AI_FALLBACKS,
     },
     limits: limitSettings,
+    http: { keepAliveMs: env.ELWOSA_AI_SSE_KEEPALIVE_MS },
   });
   if (!catalog.configured)
     host.logger.warn('no model provider configured (OLLAMA_URLS, OPENAI_API_KEY): AI calls answer 503');

@@ -146,7 +146,13 @@ describe.each(backendKinds())('aborted and stalled calls (%s backends)', (kind) 
 
   beforeAll(async () => {
     ollama = await startFakeOllama({ models: [fakeModels.llama] });
-    h = await startBridge(kind, { OLLAMA_URLS: ollama.url, ELWOSA_AI_IDLE_TIMEOUT_MS: '300' });
+    h = await startBridge(kind, {
+      OLLAMA_URLS: ollama.url,
+      ELWOSA_AI_IDLE_TIMEOUT_MS: '300',
+      ELWOSA_AI_TTFT_TIMEOUT_MS: '1500',
+      ELWOSA_AI_SSE_KEEPALIVE_MS: '200',
+      ELWOSA_AI_MAX_ATTEMPTS: '1',
+    });
     user = await h.newUser();
   });
   afterAll(async () => {
@@ -249,5 +255,40 @@ describe.each(backendKinds())('aborted and stalled calls (%s backends)', (kind) 
       outputTokens: expect.any(Number),
       estimated: true,
     });
+  });
+
+  it('keeps a slow first token alive with SSE comments, which clients ignore', async () => {
+    ollama.next({ ...scenarios.reply('finally here'), firstChunkDelayMs: 700 });
+    const res = await fetch(`${h.platform.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.accessToken}` },
+      body: JSON.stringify({
+        model: 'llama3.2',
+        messages: [{ role: 'user', content: 'slow' }],
+        stream: true,
+      }),
+    });
+    const raw = await res.text();
+    expect(res.status).toBe(200);
+    expect(raw.startsWith(': keep-alive\n\n')).toBe(true);
+    expect(raw.indexOf(': keep-alive')).toBeLessThan(raw.indexOf('data: '));
+    expect(raw).toContain('"content":"finally"');
+    expect(raw.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('ends an open stream in-band when no attempt answered in time', async () => {
+    ollama.next(scenarios.hang());
+    const stream = await h
+      .openai(user)
+      .chat.completions.create({
+        model: 'llama3.2',
+        messages: [{ role: 'user', content: 'never' }],
+        stream: true,
+      });
+    await expect(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    ).rejects.toThrow(/did not answer in time/);
   });
 });

@@ -174,6 +174,29 @@ describe.each(backendKinds())('OpenAI-compatible /v1 (%s backends)', (kind) => {
     expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
   });
 
+  it('accepts personal API keys on /v1 (until they are revoked)', async () => {
+    const created = await h.api.post<{ id: string; key: string }>(
+      '/api/auth/api-keys',
+      { name: 'script' },
+      user.accessToken,
+    );
+    expect(created.status).toBe(201);
+    const scripted = new OpenAI({ baseURL: `${h.platform.url}/v1`, apiKey: created.body.key, maxRetries: 0 });
+    expect((await scripted.models.list()).data.length).toBeGreaterThan(0);
+    const answer = await scripted.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'by key' }],
+    });
+    expect(answer.choices[0]?.message.content).toBe('Echo: by key');
+    const revoked = await h.api.call('DELETE', `/api/auth/api-keys/${created.body.id}`, {
+      token: user.accessToken,
+    });
+    expect(revoked.status).toBe(204);
+    await expect(scripted.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    // The key is for /v1 only: ELWOSA's own AI routes still want an access token.
+    expect((await h.api.get('/api/ai/usage', created.body.key)).status).toBe(401);
+  });
+
   it('refuses calls without a token and the routing state to non-admins', async () => {
     const anonymous = await h.api.post('/v1/chat/completions', { model: 'llama3.2', messages: [] });
     expect(anonymous.status).toBe(401);

@@ -60,7 +60,7 @@ describe.each(backendKinds())('routing across replicas (%s backends)', (kind) =>
       ELWOSA_AI_MAX_STREAMS: '0',
       ELWOSA_AI_RPM: '0',
       ELWOSA_AI_TPM: '0',
-      ELWOSA_AI_TTFT_TIMEOUT_MS: '400',
+      ELWOSA_AI_TTFT_TIMEOUT_MS: '1500',
       ELWOSA_AI_COOLDOWN_MS: '3000',
       ELWOSA_AI_PROBE_INTERVAL_MS: '3000',
     });
@@ -145,7 +145,7 @@ describe.each(backendKinds())('routing across replicas (%s backends)', (kind) =>
     try {
       const started = Date.now();
       for (let i = 0; i < 3; i++) expect(await ask(client, `${marker} ${i}`)).toBe(`Echo: ${marker} ${i}`);
-      expect(Date.now() - started).toBeLessThan(8000);
+      expect(Date.now() - started).toBeLessThan(15_000);
       const hung = [...chatsTo(fakes[0]!, marker), ...chatsTo(fakes[1]!, marker)];
       expect(hung.length).toBeGreaterThan(0);
       await waitFor(async () => hung.every((r) => r.aborted));

@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: a ChatCall written as OpenAI SSE (headers with the first event; a
 // failure after it becomes an in-stream error event) or as one chat.completion object. A
 // client that goes away aborts the call and with it the upstream request.
-import type { Identity, Reply } from '@elwosa/runtime';
+import { HttpProblem, type Identity, type Reply } from '@elwosa/runtime';
 import type { Request, Response } from 'express';
 import type { ChatCompletionBody } from '../api.js';
 import { type AiServices, ChatCall } from '../domain/chat-call.js';
@@ -27,8 +27,14 @@ const header = (req: Request, name: string): string | undefined => {
   return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
 };
 
+export interface ChatHttpSettings {
+  /** Keep-alive comment interval while the first token is awaited. */
+  keepAliveMs: number;
+}
+
 export async function handleChatCompletion(
   services: AiServices,
+  settings: ChatHttpSettings,
   ctx: { body: ChatCompletionBody; identity: Identity; req: Request; res: Response },
 ): Promise<Reply | undefined> {
   const { body, identity, req, res } = ctx;
@@ -49,36 +55,55 @@ export async function handleChatCompletion(
     created: Math.floor(Date.now() / 1000),
     model: body.model,
   };
+  const sse =
+    body.stream === true
+      ? new SseWriter(res, { [CACHE_HEADER]: call.cacheResult }, settings.keepAliveMs)
+      : undefined;
   try {
-    const reply =
-      body.stream === true
-        ? await writeStream(call, meta, res, body.stream_options?.include_usage === true)
-        : await collect(call, meta);
+    const reply = sse
+      ? await writeStream(call, meta, sse, body.stream_options?.include_usage === true)
+      : await collect(call, meta);
     await call.finish(call.record.failure ? 'error' : 'ok');
     return reply;
   } catch (err) {
+    sse?.stopKeepAlive();
     const status = ChatCall.statusOf(err);
     await call.finish(status);
-    if (status !== 'aborted') throw err;
-    // Stopped on request while the client still listens: end the answer where it stopped.
     if (res.destroyed || res.writableEnded) return undefined;
-    if (!res.headersSent) throw aiProblem(409, 'the request was stopped', 'stopped');
-    res.end(
-      `data: ${JSON.stringify(eventChunk(meta, { type: 'done', finishReason: 'stop' }))}\n\ndata: [DONE]\n\n`,
-    );
+    if (!res.headersSent) {
+      if (status === 'aborted') throw aiProblem(409, 'the request was stopped', 'stopped');
+      throw err;
+    }
+    // The stream is open (keep-alive comments or content went out): end it in-band.
+    if (status === 'aborted') {
+      // Stopped on request while the client still listens: the answer ends where it stopped.
+      await sse?.send(eventChunk(meta, { type: 'done', finishReason: 'stop' }));
+      sse?.end(true);
+      return undefined;
+    }
+    const problem = err instanceof HttpProblem ? err : undefined;
+    if (!problem) services.logger.error({ err }, 'chat completion failed');
+    await sse?.send(errorPayload(problem?.message ?? 'internal error', problemCode(problem)));
+    sse?.end(false);
     return undefined;
   }
+}
+
+function problemCode(problem: HttpProblem | undefined): string {
+  const error = problem?.extensions.error as { code?: unknown } | undefined;
+  return typeof error?.code === 'string' ? error.code : 'internal_error';
 }
 
 async function writeStream(
   call: ChatCall,
   meta: CompletionMeta,
-  res: Response,
+  sse: SseWriter,
   includeUsage: boolean,
 ): Promise<undefined> {
-  const sse = new SseWriter(res, { [CACHE_HEADER]: call.cacheResult });
+  let first = true;
   for await (const event of call.events()) {
-    if (!sse.started) {
+    if (first) {
+      first = false;
       meta.model = call.record.model ?? meta.model;
       await sse.send(roleChunk(meta));
     }

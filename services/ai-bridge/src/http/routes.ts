@@ -6,7 +6,7 @@ import type { AiServices } from '../domain/chat-call.js';
 import { createEmbeddings } from '../domain/embeddings.js';
 import { monthWindow } from '../domain/limit-windows.js';
 import { ProviderError } from '../domain/types.js';
-import { handleChatCompletion } from './chat-completions.js';
+import { type ChatHttpSettings, handleChatCompletion } from './chat-completions.js';
 import type { ModelDirectory } from './model-directory.js';
 import { embeddingsBody } from './openai-format.js';
 import { type RoutingInfo, routingState } from './routing-state.js';
@@ -16,11 +16,12 @@ export interface RouteDeps {
   models: ModelDirectory;
   routing: RoutingInfo;
   limits: { rpm: number; tpm: number; maxStreams: number; monthlyBudgetMicroUsd: number };
+  http: ChatHttpSettings;
 }
 
 export function bindAiRoutes(router: Router, binder: RouteBinder, deps: RouteDeps): void {
   const { services } = deps;
-  binder.bind(router, aiRoutes.chatCompletions, (ctx) => handleChatCompletion(services, ctx));
+  binder.bind(router, aiRoutes.chatCompletions, (ctx) => handleChatCompletion(services, deps.http, ctx));
 
   binder.bind(router, aiRoutes.embeddings, async ({ body, identity, req, res }) => {
     const abort = new AbortController();
