@@ -241,6 +241,23 @@ describe('web dashboard end to end', () => {
     await a.page.getByText('word3 ', { exact: false }).waitFor({ timeout: 15_000 });
     await a.page.getByRole('button', { name: 'Stop' }).click();
     await a.page.getByText('Stopped.').waitFor({ timeout: 15_000 });
+    env.ollama.next(scenarios.reply('A second answer.'));
+    await a.page.getByRole('button', { name: 'Regenerate' }).click();
+    await a.page.getByText('A second answer.').waitFor({ timeout: 15_000 });
+    await a.page.getByText('Stopped.').waitFor({ state: 'detached' });
+
+    // The connection drops mid-answer; after it is back the socket resumes and the answer is
+    // complete, each piece once.
+    const story = Array.from({ length: 30 }, (_, i) => `part${i}`).join(' ');
+    env.ollama.next(scenarios.slow(story, 80));
+    await a.page.getByLabel('Message').fill('And another story');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await a.page.getByText('part2 ', { exact: false }).waitFor({ timeout: 15_000 });
+    await a.context.setOffline(true);
+    await a.page.waitForTimeout(800);
+    await a.context.setOffline(false);
+    const answer = a.page.locator('.message.assistant .content').last();
+    await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toBe(story);
     await a.page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 15_000 });
 
     await created.click();

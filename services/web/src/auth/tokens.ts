@@ -3,6 +3,7 @@
 // localStorage, so a reload or a new tab stays signed in (docs/web.md explains the XSS
 // trade-off). Refresh tokens are single use, so refreshes are serialised across tabs with a Web
 // Lock and the current refresh token is read inside the lock: two tabs never spend the same one.
+import { ApiError } from '../api/http';
 import type { TokenPair } from '../api/types';
 
 const REFRESH_KEY = 'elwosa.refreshToken';
@@ -79,8 +80,9 @@ export class TokenStore {
         this.accept(pair);
         return pair;
       } catch (err) {
-        // A refused refresh token ends the session; a network failure keeps it for later.
-        if (err instanceof Error && 'status' in err) this.clear();
+        // A refused refresh token ends the session; a network failure or an unavailable
+        // platform (429, 5xx) keeps it for later.
+        if (err instanceof ApiError && err.status >= 400 && err.status < 429) this.clear();
         return undefined;
       }
     };

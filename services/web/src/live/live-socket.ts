@@ -2,6 +2,8 @@
 // subprotocols `elwosa.v1, bearer.<token>`, keeps the `seq` of the last event, and after a
 // reconnect asks to `resume` from it; a `resync` answer (too long away) tells the listeners to
 // refetch. Reconnects back off from 0.5 s to 15 s; the token is fetched fresh for each attempt.
+// When the browser goes offline the socket is dropped at once (it would only die slowly), and
+// when it comes back online the reconnect starts without waiting for the back-off.
 
 export interface LiveEvent {
   type: string;
@@ -20,11 +22,21 @@ export class LiveSocket {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
+  /** Between the start of an attempt and its socket (or its failure). */
+  private connecting = false;
   private readonly handlers = new Set<Handler>();
   private readonly statusListeners = new Set<(s: LiveStatus) => void>();
   status: LiveStatus = 'closed';
 
-  constructor(private readonly token: () => Promise<string | undefined>) {}
+  constructor(private readonly token: () => Promise<string | undefined>) {
+    window.addEventListener('offline', () => this.ws?.close(4001, 'offline'));
+    window.addEventListener('online', () => {
+      if (this.stopped || this.ws || this.connecting) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.attempt = 0;
+      void this.connect();
+    });
+  }
 
   /** Every message: user events, and `resync` / `resumed` control messages. */
   subscribe(handler: Handler): () => void {
@@ -64,10 +76,12 @@ export class LiveSocket {
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
+    this.connecting = true;
     this.setStatus('connecting');
     const token = await this.token().catch(() => undefined);
-    if (this.stopped) return;
+    this.connecting = false;
+    if (this.stopped || this.ws) return;
     if (!token) return this.scheduleReconnect();
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
     let ws: WebSocket;
@@ -109,7 +123,8 @@ export class LiveSocket {
   }
 
   private scheduleReconnect(): void {
-    if (this.stopped) return;
+    // Offline, the `online` event starts the next attempt.
+    if (this.stopped || !navigator.onLine) return;
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() / 2);
     this.attempt++;
     this.timer = setTimeout(() => void this.connect(), delay);
