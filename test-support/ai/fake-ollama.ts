@@ -149,7 +149,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         });
       },
       'POST /api/embed': (_req, res, record) => {
-        const body = record.body as { model?: string; input?: string | string[] } | undefined;
+        const body = record.body as
+          | { model?: string; input?: string | string[]; dimensions?: number }
+          | undefined;
         if (!body?.model) return sendJson(res, 400, { error: 'model is required' });
         const m = lookup(body.model);
         if (!m) return notFound(res, body.model);
@@ -160,7 +162,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         m.loaded = true;
         sendJson(res, 200, {
           model: m.name,
-          embeddings: inputs.map((t) => fakeEmbedding(t, m.embeddingDim!)),
+          embeddings: inputs.map((t) =>
+            fakeEmbedding(t, Math.min(m.embeddingDim!, body.dimensions ?? m.embeddingDim!)),
+          ),
           total_duration: 14 * NS_PER_MS,
           load_duration: wasLoaded ? 1 * NS_PER_MS : 900 * NS_PER_MS,
           prompt_eval_count: inputs.reduce((n, t) => n + fakeTokenCount(t), 0),

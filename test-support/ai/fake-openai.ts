@@ -76,7 +76,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       },
       'POST /v1/embeddings': (req, res, record) => {
         if (!authorized(req)) return unauthorized(res);
-        const body = record.body as { model?: string; input?: string | string[]; encoding_format?: string };
+        const body = record.body as {
+          model?: string;
+          input?: string | string[];
+          encoding_format?: string;
+          dimensions?: number;
+        };
         const dim = embeddingModels[body.model ?? ''];
         if (!dim) {
           return sendJson(
@@ -94,7 +99,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         sendJson(res, 200, {
           object: 'list',
           data: inputs.map((t, index) => {
-            const vector = fakeEmbedding(t, dim);
+            const vector = fakeEmbedding(t, Math.min(dim, body.dimensions ?? dim));
             return {
               object: 'embedding',
               index,

@@ -152,6 +152,18 @@ describe.each(backendKinds())('OpenAI-compatible /v1 (%s backends)', (kind) => {
     });
     expect(remote.data[0]?.embedding).toHaveLength(1536);
     expect(remote.usage.prompt_tokens).toBeGreaterThan(0);
+    const shortened = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'delta',
+      dimensions: 256,
+    });
+    expect(shortened.data[0]?.embedding).toHaveLength(256);
+    const shortLocal = await client.embeddings.create({
+      model: 'nomic-embed-text',
+      input: 'delta',
+      dimensions: 64,
+    });
+    expect(shortLocal.data[0]?.embedding).toHaveLength(64);
   });
 
   it('lists the models of both providers', async () => {

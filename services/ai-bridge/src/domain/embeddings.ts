@@ -20,6 +20,7 @@ export interface EmbeddingCall {
   requestId: string;
   model: string;
   input: string[];
+  dimensions?: number | undefined;
   signal: AbortSignal;
 }
 
@@ -47,10 +48,15 @@ async function attempt(
     if (lease) tried.add(lease.url);
     const signal = AbortSignal.any([call.signal, AbortSignal.timeout(completion.settings.ttftMs)]);
     try {
-      const result = await provider.embed(route.model, call.input, {
-        baseUrl: lease?.url ?? provider.baseUrl ?? '',
-        signal,
-      });
+      const result = await provider.embed(
+        route.model,
+        call.input,
+        {
+          baseUrl: lease?.url ?? provider.baseUrl ?? '',
+          signal,
+        },
+        call.dimensions,
+      );
       lease?.release('ok');
       return { result, replica: lease?.url ?? null };
     } catch (err) {

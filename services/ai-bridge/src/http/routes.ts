@@ -34,6 +34,7 @@ export function bindAiRoutes(router: Router, binder: RouteBinder, deps: RouteDep
       requestId: req.id,
       model: body.model,
       input,
+      dimensions: body.dimensions,
       signal: abort.signal,
     });
     return { body: embeddingsBody(out.model, out.vectors, body.encoding_format ?? 'float', out.inputTokens) };

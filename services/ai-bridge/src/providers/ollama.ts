@@ -67,9 +67,19 @@ export class OllamaProvider implements ModelProvider {
     }
   }
 
-  async embed(model: string, input: string[], target: CallTarget): Promise<EmbeddingResult> {
+  async embed(
+    model: string,
+    input: string[],
+    target: CallTarget,
+    dimensions?: number,
+  ): Promise<EmbeddingResult> {
     try {
-      const res = await this.client(target).embed({ model, input, truncate: true });
+      const res = await this.client(target).embed({
+        model,
+        input,
+        truncate: true,
+        ...(dimensions !== undefined ? { dimensions } : {}),
+      });
       return { vectors: res.embeddings, inputTokens: res.prompt_eval_count };
     } catch (err) {
       throw ollamaError(err, target.signal, false);

@@ -73,10 +73,15 @@ export class OpenAIProvider implements ModelProvider {
     for (const event of end) yield event;
   }
 
-  async embed(model: string, input: string[], target: CallTarget): Promise<EmbeddingResult> {
+  async embed(
+    model: string,
+    input: string[],
+    target: CallTarget,
+    dimensions?: number,
+  ): Promise<EmbeddingResult> {
     try {
       const res = await this.client.embeddings.create(
-        { model, input, encoding_format: 'float' },
+        { model, input, encoding_format: 'float', ...(dimensions !== undefined ? { dimensions } : {}) },
         { signal: target.signal },
       );
       return { vectors: res.data.map((d) => d.embedding), inputTokens: res.usage?.prompt_tokens };

@@ -12,5 +12,6 @@ export interface CallTarget {
 export interface ModelProvider {
   readonly name: ProviderName;
   chat(request: ChatRequest, target: CallTarget): AsyncIterable<StreamEvent>;
-  embed(model: string, input: string[], target: CallTarget): Promise<EmbeddingResult>;
+  /** `dimensions` shortens the vectors where the model supports it. */
+  embed(model: string, input: string[], target: CallTarget, dimensions?: number): Promise<EmbeddingResult>;
 }
