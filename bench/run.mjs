@@ -11,6 +11,11 @@ const root = path.resolve(import.meta.dirname, '..');
 const HARNESSES = [
   ['bench/gateway/gateway-overhead.mjs'],
   ['bench/ratelimit/ratelimit.mjs'],
+  ['bench/tasks/tasks-api.mjs'],
+  ['bench/ws/ws-fanout.mjs'],
+  ['bench/ai/bridge-overhead.mjs'],
+  ['bench/ai/concurrent-streams.mjs'],
+  ['bench/memory/memory-search.mjs'],
   ['bench/platform/idle-rss.mjs'],
   ['--import', './bench/db/register-ts.mjs', 'bench/db/embedded.ts'],
   ['bench/operator/bench.mjs'],
