@@ -238,12 +238,15 @@ describe('operator end to end', () => {
     const uid = (server.store.get(statefulSets, 'default', 'dev-postgres').metadata as { uid: string }).uid;
     // volumeClaimTemplates are immutable: the API server answers 422.
     patchStack('dev', { spec: { database: { storage: { size: '8Gi' } } } });
-    const size = () =>
-      (
-        server.store.get(statefulSets, 'default', 'dev-postgres') as {
-          spec: { volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[] };
-        }
-      ).spec.volumeClaimTemplates[0]?.spec.resources.requests.storage;
+    // Read through list: between the delete and the re-create the StatefulSet is briefly absent.
+    const size = () => {
+      const sts = server.store
+        .list(statefulSets, 'default')
+        .find((o) => (o.metadata as { name: string }).name === 'dev-postgres') as
+        | { spec: { volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[] } }
+        | undefined;
+      return sts?.spec.volumeClaimTemplates[0]?.spec.resources.requests.storage;
+    };
     await waitFor(() => size() === '8Gi', 10_000, 'the recreated StatefulSet');
     expect(
       server.requests.some(
