@@ -245,6 +245,11 @@ describe('web dashboard end to end', () => {
     await a.page.getByRole('button', { name: 'Regenerate' }).click();
     await a.page.getByText('A second answer.').waitFor({ timeout: 15_000 });
     await a.page.getByText('Stopped.').waitFor({ state: 'detached' });
+    // Both answers stay: switch back to the stopped one and forth again.
+    await a.page.getByRole('button', { name: 'Previous version' }).click();
+    await a.page.getByText('Stopped.').waitFor();
+    await a.page.getByRole('button', { name: 'Next version' }).click();
+    await a.page.getByText('A second answer.').waitFor();
 
     // The connection drops mid-answer; after it is back the socket resumes and the answer is
     // complete, each piece once.

@@ -15,6 +15,10 @@ export function createServices(): Services {
   const tokens = new TokenStore();
   const api = createApi(new Http(tokens));
   tokens.setRefreshCall(api.auth.refresh);
-  const live = new LiveSocket(async () => tokens.accessToken ?? (await tokens.refresh())?.accessToken);
+  const live = new LiveSocket(async (fresh) =>
+    fresh
+      ? (await tokens.refresh())?.accessToken
+      : (tokens.accessToken ?? (await tokens.refresh())?.accessToken),
+  );
   return { tokens, api, live };
 }

@@ -28,7 +28,11 @@ export class LiveSocket {
   private readonly statusListeners = new Set<(s: LiveStatus) => void>();
   status: LiveStatus = 'closed';
 
-  constructor(private readonly token: () => Promise<string | undefined>) {
+  /** The last attempt never got its `hello` (e.g. a 401 at the upgrade): ask for a fresh token. */
+  private handshakeFailed = false;
+
+  /** `token(fresh)`: the current access token, or a newly refreshed one when `fresh`. */
+  constructor(private readonly token: (fresh: boolean) => Promise<string | undefined>) {
     window.addEventListener('offline', () => this.ws?.close(4001, 'offline'));
     window.addEventListener('online', () => {
       if (this.stopped || this.ws || this.connecting) return;
@@ -79,7 +83,7 @@ export class LiveSocket {
     if (this.stopped || this.connecting) return;
     this.connecting = true;
     this.setStatus('connecting');
-    const token = await this.token().catch(() => undefined);
+    const token = await this.token(this.handshakeFailed).catch(() => undefined);
     this.connecting = false;
     if (this.stopped || this.ws) return;
     if (!token) return this.scheduleReconnect();
@@ -91,10 +95,15 @@ export class LiveSocket {
       return this.scheduleReconnect();
     }
     this.ws = ws;
-    ws.onmessage = (msg) => this.receive(msg.data);
+    let greeted = false;
+    ws.onmessage = (msg) => {
+      greeted = true;
+      this.receive(msg.data);
+    };
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = undefined;
+      this.handshakeFailed = !greeted;
       this.setStatus('closed');
       this.scheduleReconnect();
     };

@@ -51,7 +51,7 @@ export function ChatPage({ id }: { id?: string }) {
 
 function ConversationView({ id, onChanged }: { id: string; onChanged: () => Promise<void> }) {
   const api = useApi();
-  const { conversation, view, error, setGenerating } = useConversation(id);
+  const { conversation, view, error, setGenerating, reload } = useConversation(id);
   const end = useRef<HTMLDivElement>(null);
   const send = useAction(async (content: string) => {
     setGenerating(true);
@@ -61,6 +61,10 @@ function ConversationView({ id, onChanged }: { id: string; onChanged: () => Prom
   const regenerate = useAction(async (messageId: string) => {
     setGenerating(true);
     await api.chat.regenerate(id, messageId);
+  });
+  const branch = useAction(async (messageId: string) => {
+    await api.chat.activateBranch(id, messageId);
+    await reload();
   });
   const remove = useAction(async () => {
     await api.chat.remove(id);
@@ -88,10 +92,12 @@ function ConversationView({ id, onChanged }: { id: string; onChanged: () => Prom
           Delete
         </button>
       </div>
-      <ErrorNote error={error ?? send.error ?? stop.error ?? regenerate.error ?? remove.error} />
+      <ErrorNote
+        error={error ?? send.error ?? stop.error ?? regenerate.error ?? branch.error ?? remove.error}
+      />
       <div className="messages" aria-live="polite" aria-busy={view.generating}>
         {view.messages.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <MessageItem key={m.id} message={m} onBranch={(messageId) => void branch.run(messageId)} />
         ))}
         <div ref={end} />
       </div>

@@ -2,6 +2,7 @@
 
 import type { Notification } from '../../api/types';
 import { useApi, useLiveEvents } from '../../app/context';
+import { Link } from '../../app/router';
 import { Checkbox, ErrorNote } from '../../ui/forms';
 import { formatDate, useAction, useResource } from '../../ui/hooks';
 import { UNREAD_CHANGED } from './NotificationBell';
@@ -53,6 +54,12 @@ export function NotificationsPage() {
               <small>
                 {n.type} · {formatDate(n.createdAt)}
               </small>
+              {typeof n.data.taskId === 'string' && (
+                <>
+                  {' '}
+                  <Link href={`/tasks/${n.data.taskId}`}>Open the task</Link>
+                </>
+              )}
             </span>
             {!n.readAt && (
               <button
