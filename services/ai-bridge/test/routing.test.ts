@@ -195,6 +195,14 @@ describe.each(backendKinds())('routing across replicas (%s backends)', (kind) =>
     const concurrency = 9;
     let next = 0;
     let completed = 0;
+    let activeAtKill = 0;
+    let killed: Promise<void> | undefined;
+    // Kill while the victim is in the middle of answering (streams open on it).
+    const killWhenBusy = async () => {
+      while (victim.activeStreams === 0) await new Promise((r) => setImmediate(r));
+      activeAtKill = victim.activeStreams;
+      await victim.kill();
+    };
     const outcomes: { marker: string; ok: boolean; text: string }[] = [];
     const worker = async () => {
       while (next < total) {
@@ -206,13 +214,15 @@ describe.each(backendKinds())('routing across replicas (%s backends)', (kind) =>
         } catch {
           outcomes.push({ marker, ok: false, text });
         }
-        if (++completed === total / 4) await victim.kill();
+        if (++completed === total / 4) killed = killWhenBusy();
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    await killed;
 
     const succeeded = outcomes.filter((o) => o.ok).length;
-    console.log(`replica killed mid-run: ${succeeded}/${total} streams succeeded`);
+    console.log(`replica killed mid-run with ${activeAtKill} open streams: ${succeeded}/${total} succeeded`);
+    expect(activeAtKill).toBeGreaterThan(0);
     expect(outcomes).toHaveLength(total);
     expect(succeeded / total).toBeGreaterThanOrEqual(0.99);
     // A streamed answer is never stitched together from two attempts…

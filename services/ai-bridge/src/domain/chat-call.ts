@@ -131,10 +131,17 @@ export class ChatCall {
     });
   }
 
-  /** The usage to report: the provider's, or a tokenizer estimate (flagged) when it gave none. */
-  finalUsage(): { usage: Usage; estimated: boolean } {
+  /**
+   * The usage to report: the provider's, or a tokenizer estimate (flagged) when it gave none. A
+   * call that failed before any output used nothing (providers do not bill failed requests);
+   * one aborted by the client is estimated, since the prompt may have been processed.
+   */
+  finalUsage(status: UsageStatus = 'ok'): { usage: Usage; estimated: boolean } {
     const r = this.record;
     if (r.usage) return { usage: r.usage, estimated: this.hit?.estimated ?? false };
+    if (status === 'error' && r.firstEventAt === undefined) {
+      return { usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0 }, estimated: false };
+    }
     const counter = this.services.counter;
     const output = r.text + r.toolCalls.map((c) => `${c.name}${c.arguments}`).join('');
     return {
@@ -184,7 +191,7 @@ export class ChatCall {
       }
       // A call that never reached a provider (no model, client error before routing) used nothing.
       if (!record.provider || !record.model) return;
-      const { usage, estimated } = this.finalUsage();
+      const { usage, estimated } = this.finalUsage(effective);
       const data = buildUsage({
         requestId: input.requestId,
         provider: record.provider,

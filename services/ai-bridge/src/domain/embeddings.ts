@@ -119,7 +119,8 @@ export async function createEmbeddings(services: AiServices, call: EmbeddingCall
       conversationId: null,
     });
     recordMetrics(services.metrics, data);
-    await Promise.all([
+    // Not awaited: the caller gets its vectors without waiting for the bookkeeping.
+    void Promise.all([
       publishUsage(services.cache, call.userId, data),
       services.limits.account(call.userId, admission, inputTokens, data.costMicroUsd),
     ]).catch((err) => services.logger.error({ err }, 'recording AI usage failed'));

@@ -60,11 +60,14 @@ export async function handleChatCompletion(
       ? new SseWriter(res, { [CACHE_HEADER]: call.cacheResult }, settings.keepAliveMs)
       : undefined;
   try {
-    const reply = sse
-      ? await writeStream(call, meta, sse, body.stream_options?.include_usage === true)
-      : await collect(call, meta);
+    if (sse) await writeStream(call, meta, sse, body.stream_options?.include_usage === true);
+    else {
+      // Answered before the bookkeeping (usage event, limits, cache fill), which the client need not wait for.
+      const reply = await collect(call, meta);
+      res.status(200).set(reply.headers).json(reply.body);
+    }
     await call.finish(call.record.failure ? 'error' : 'ok');
-    return reply;
+    return undefined;
   } catch (err) {
     sse?.stopKeepAlive();
     const status = ChatCall.statusOf(err);
@@ -120,7 +123,10 @@ async function writeStream(
   return undefined;
 }
 
-async function collect(call: ChatCall, meta: CompletionMeta): Promise<Reply> {
+async function collect(
+  call: ChatCall,
+  meta: CompletionMeta,
+): Promise<{ headers: Record<string, string>; body: unknown }> {
   for await (const event of call.events()) {
     if (event.type === 'error')
       throw aiProblem(502, `the model failed while answering: ${event.message}`, event.code);
