@@ -1,8 +1,9 @@
 // One reconcile of one ElwosaStack: desired objects → ordered server-side apply → prune →
 // readiness read back → status (only when changed) → Events on transitions.
-import { API_VERSION, type ElwosaStack, KIND, type StackStatus } from '../api/elwosastack.js';
+import { API_VERSION, type ElwosaStack, KIND, type StackStatus, stackSchema } from '../api/elwosastack.js';
 import { withDefaults } from '../api/load.js';
 import { TARGETS, type Target } from '../api/targets.js';
+import { validateAgainst } from '../api/validate.js';
 import { generateSecrets } from '../secrets.js';
 import {
   type Capabilities,
@@ -61,12 +62,20 @@ export interface ReconcilerDeps {
   now?: () => Date;
 }
 
+interface BringUpOutcome {
+  migrations: ReturnType<typeof jobState>;
+  applyError?: string;
+  degraded?: Observation['degraded'];
+}
+
 export class Reconciler {
   /** Material for the create-once Secrets, generated once per stack while this process runs. */
   private readonly material = new Map<string, GeneratedSecrets>();
   /** Intent hashes (or "created") per object, and statuses per stack, the cache may not show yet. */
   private readonly applied = new WriteMemo<string>();
   private readonly statuses = new WriteMemo<StackStatus>();
+  /** Schema problems per stack and generation (validation is not free; specs rarely change). */
+  private readonly problems = new Map<string, { generation: number | undefined; problems: string[] }>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -78,6 +87,7 @@ export class Reconciler {
     if (!raw) {
       this.deps.metrics.forgetStack(namespace, name);
       this.material.delete(key);
+      this.problems.delete(key);
       return {};
     }
     // List items may come without apiVersion/kind; the kind is known here.
@@ -110,7 +120,10 @@ export class Reconciler {
     const desired = desiredObjects(stack, inputs);
     const database = await this.databaseReadiness(ctx);
     const cache = await this.cacheReadiness(ctx);
-    const outcome = await this.bringUp(ctx, desired, database.ready && cache.ready);
+    const problems = this.specProblems(key, stack);
+    const outcome: BringUpOutcome = problems
+      ? { migrations: jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never) }
+      : await this.bringUp(ctx, desired, database.ready && cache.ready);
 
     const previous = this.statuses.pending(key, stack.metadata.resourceVersion) ?? stack.status;
     const status = computeStatus({
@@ -128,6 +141,7 @@ export class Reconciler {
       monitoring: this.monitoringReadiness(ctx),
       applyError: outcome.applyError,
       ...(outcome.degraded ? { degraded: outcome.degraded } : {}),
+      ...(problems ? { invalidSpec: problems } : {}),
     });
     await this.writeStatus(stack, previous, status);
     this.deps.metrics.setConditions(ctx.namespace, ctx.name, status.conditions ?? []);
@@ -143,11 +157,7 @@ export class Reconciler {
     ctx: StackContext,
     desired: readonly DesiredObject[],
     dataStoresReady: boolean,
-  ): Promise<{
-    migrations: ReturnType<typeof jobState>;
-    applyError?: string;
-    degraded?: Observation['degraded'];
-  }> {
+  ): Promise<BringUpOutcome> {
     const migrationsJob = () =>
       jobState(this.cached(KINDS.job, ctx.namespace, migrationsJobName(ctx)) as never);
     let migrations = migrationsJob();
@@ -182,6 +192,23 @@ export class Reconciler {
         ...(degraded ? { degraded } : {}),
       };
     }
+  }
+
+  /**
+   * The API server validates specs (schema and CEL) unless its version or the client bypassed
+   * it; an invalid spec is reported (InvalidSpec) instead of being half-applied.
+   */
+  private specProblems(key: string, stack: ElwosaStack): string | undefined {
+    const generation = stack.metadata.generation;
+    let entry = this.problems.get(key);
+    if (!entry || entry.generation !== generation) {
+      const { status: _status, ...withoutStatus } = stack;
+      entry = { generation, problems: validateAgainst(stackSchema.schema, withoutStatus) };
+      this.problems.set(key, entry);
+    }
+    return entry.problems.length > 0
+      ? `the spec is invalid: ${entry.problems.slice(0, 5).join('; ')}`
+      : undefined;
   }
 
   /** Enabled targets: their Deployment's readiness, or waiting (not applied before migrations). */

@@ -22,6 +22,8 @@ export interface Observation {
   applyError: string | undefined;
   /** A Degraded cause the reconciler saw (e.g. an immutable field). */
   degraded?: { reason: string; message: string };
+  /** The spec violates the schema (the API server did not validate it): nothing was applied. */
+  invalidSpec?: string;
 }
 
 const cond = (
@@ -78,7 +80,9 @@ export function computeStatus(o: Observation): StackStatus {
   const targets = Object.entries(o.targets) as [Target, Readiness | undefined][];
   const notReadyTargets = targets.filter(([, r]) => !r?.ready).map(([t]) => t);
 
+  const invalid = o.invalidSpec ? { reason: 'InvalidSpec', message: o.invalidSpec } : undefined;
   const degradedCause =
+    invalid ??
     o.degraded ??
     (o.migrations.state === 'failed'
       ? { reason: 'MigrationsFailed', message: o.migrations.message }
@@ -90,25 +94,29 @@ export function computeStatus(o: Observation): StackStatus {
   const degraded = degradedCause
     ? cond('Degraded', true, degradedCause.reason, degradedCause.message)
     : cond('Degraded', false, 'AsExpected', 'no problems detected');
-  const reconciled = o.applyError
-    ? cond('Reconciled', false, 'ApplyFailed', o.applyError)
-    : cond('Reconciled', true, 'ApplySucceeded', 'every desired object is applied');
+  const reconciled = invalid
+    ? cond('Reconciled', false, invalid.reason, invalid.message)
+    : o.applyError
+      ? cond('Reconciled', false, 'ApplyFailed', o.applyError)
+      : cond('Reconciled', true, 'ApplySucceeded', 'every desired object is applied');
 
   // The first thing that keeps the stack from being Ready, in bring-up order.
-  const blocker: [string, string] | undefined = !o.database.ready
-    ? ['WaitingForDatabase', o.database.message]
-    : !o.cache.ready
-      ? ['WaitingForCache', o.cache.message]
-      : o.migrations.state !== 'succeeded'
-        ? [
-            o.migrations.state === 'failed' ? 'MigrationsFailed' : 'WaitingForMigrations',
-            o.migrations.message,
-          ]
-        : notReadyTargets.length > 0
-          ? ['ServicesNotReady', `not ready: ${notReadyTargets.join(', ')}`]
-          : inferenceReady.status !== 'True'
-            ? [inferenceReady.reason, inferenceReady.message]
-            : undefined;
+  const blocker: [string, string] | undefined = invalid
+    ? [invalid.reason, invalid.message]
+    : !o.database.ready
+      ? ['WaitingForDatabase', o.database.message]
+      : !o.cache.ready
+        ? ['WaitingForCache', o.cache.message]
+        : o.migrations.state !== 'succeeded'
+          ? [
+              o.migrations.state === 'failed' ? 'MigrationsFailed' : 'WaitingForMigrations',
+              o.migrations.message,
+            ]
+          : notReadyTargets.length > 0
+            ? ['ServicesNotReady', `not ready: ${notReadyTargets.join(', ')}`]
+            : inferenceReady.status !== 'True'
+              ? [inferenceReady.reason, inferenceReady.message]
+              : undefined;
   const ready = blocker
     ? cond('Ready', false, blocker[0], blocker[1])
     : cond('Ready', true, 'AllComponentsReady', `the stack is ready at ${o.gatewayURL}`);

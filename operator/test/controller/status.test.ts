@@ -136,6 +136,14 @@ describe('computeStatus', () => {
     expect(cond(failed, 'Ready')?.reason).toBe('MigrationsFailed');
   });
 
+  it('reports an invalid spec above everything else', () => {
+    const s = computeStatus(observation({ invalidSpec: 'the spec is invalid: x', database: notReady }));
+    for (const type of ['Ready', 'Reconciled'])
+      expect(cond(s, type), type).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+    expect(cond(s, 'Degraded')).toMatchObject({ status: 'True', reason: 'InvalidSpec' });
+    expect(s.phase).toBe('Degraded');
+  });
+
   it('marks a failed apply as Reconciled=False', () => {
     const s = computeStatus(observation({ applyError: 'PATCH ...: 500' }));
     expect(cond(s, 'Reconciled')).toMatchObject({ status: 'False', reason: 'ApplyFailed' });
