@@ -44,7 +44,7 @@ describe('pgvector and in-process search', () => {
     const embedder = createHashEmbedder(128);
     withIndex = await testContext(t.store, embedder, t.pgvectorSchema);
     inProcess = await testContext(t.store, embedder);
-    const texts = sentences(400, 11);
+    const texts = sentences(240, 11);
     for (const [i, content] of texts.entries()) {
       await createMemory(withIndex, i % 5 === 0 ? other : user, {
         content,

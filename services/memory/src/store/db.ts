@@ -20,6 +20,17 @@ export interface EmbeddingSpace {
   dim: number;
 }
 
+/** A top-k search in one user's vectors of one space (both vector backends take it). */
+export interface VectorQuery {
+  userId: string;
+  space: EmbeddingSpace;
+  /** L2-normalised, `space.dim` long. */
+  vector: Float32Array;
+  k: number;
+  minScore: number;
+  kinds?: readonly MemoryKind[] | undefined;
+}
+
 export interface StoredVector extends EmbeddingSpace {
   vector: Float32Array;
 }

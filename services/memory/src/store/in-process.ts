@@ -4,9 +4,8 @@
 // by this process are applied to the cached matrix directly (no reload). The cache is bounded
 // (least recently used entries go first).
 import type pg from 'pg';
-import type { MemoryKind } from '../api.js';
 import { type MatrixHit, VectorMatrix } from '../vectors/vector-matrix.js';
-import type { EmbeddingSpace } from './db.js';
+import type { EmbeddingSpace, VectorQuery } from './db.js';
 import { currentGeneration, loadUserVectors } from './vector-rows.js';
 
 /** A change this process made to a user's vectors, and the generation it produced. */
@@ -39,14 +38,7 @@ export class InProcessVectors {
     return this.bytes;
   }
 
-  async search(query: {
-    userId: string;
-    space: EmbeddingSpace;
-    vector: Float32Array;
-    k: number;
-    minScore: number;
-    kinds?: readonly MemoryKind[] | undefined;
-  }): Promise<MatrixHit[]> {
+  async search(query: VectorQuery): Promise<MatrixHit[]> {
     const entry = await this.current(query.userId, query.space);
     return entry.matrix.search({
       vector: query.vector,

@@ -4,10 +4,9 @@
 // time. Searches cast the same expression, so the planner can use the index.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { MemoryKind } from '../api.js';
 import { fnv1a } from '../embedding/hash-embedder.js';
 import type { MatrixHit } from '../vectors/vector-matrix.js';
-import { type EmbeddingSpace, MEMORY_SCHEMA } from './db.js';
+import { type EmbeddingSpace, MEMORY_SCHEMA, type VectorQuery } from './db.js';
 
 /** pgvector's HNSW index handles `vector` columns up to this dimension. */
 export const PGVECTOR_MAX_INDEXED_DIM = 2000;
@@ -43,17 +42,8 @@ export async function detectPgvector(pool: pg.Pool, logger: Logger): Promise<str
   return installed();
 }
 
-export interface PgvectorQuery {
-  userId: string;
-  space: EmbeddingSpace;
-  vector: Float32Array;
-  k: number;
-  minScore: number;
-  kinds?: readonly MemoryKind[] | undefined;
-}
-
 /** HNSW candidate list size (`hnsw.ef_search`) for a top-k search. */
-export const searchBreadth = (k: number): number => Math.min(1000, Math.max(200, k * 10));
+export const searchBreadth = (k: number): number => Math.min(1000, Math.max(400, k * 20));
 
 export class PgvectorIndex {
   private readonly ensured = new Map<string, Promise<void>>();
@@ -109,7 +99,7 @@ export class PgvectorIndex {
   }
 
   /** The search statement and its parameters (also used by tests to EXPLAIN it). */
-  searchStatement(query: PgvectorQuery): { sql: string; values: unknown[] } {
+  searchStatement(query: VectorQuery): { sql: string; values: unknown[] } {
     const { space } = query;
     const cast = `(e.vector::${this.vec}(${space.dim}))`;
     const distance = `${cast} ${this.op} $1::${this.vec}(${space.dim})`;
@@ -154,7 +144,7 @@ export class PgvectorIndex {
     }
   }
 
-  async search(query: PgvectorQuery): Promise<MatrixHit[]> {
+  async search(query: VectorQuery): Promise<MatrixHit[]> {
     const { sql, values } = this.searchStatement(query);
     const res = await this.withSearchSettings(query.k, (client) =>
       client.query<{ id: string; score: number }>(sql, values),

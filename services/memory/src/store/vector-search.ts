@@ -1,23 +1,12 @@
 // Vector search over one embedding space, on pgvector's HNSW index where the extension exists
 // (and the dimension is indexable), otherwise exactly in process. Both give the hits best
 // first, ties by id.
-import type { MemoryKind } from '../api.js';
 import type { MatrixHit } from '../vectors/vector-matrix.js';
-import type { EmbeddingSpace } from './db.js';
+import type { EmbeddingSpace, VectorQuery } from './db.js';
 import type { InProcessVectors, VectorChange } from './in-process.js';
 import { PGVECTOR_MAX_INDEXED_DIM, type PgvectorIndex } from './pgvector.js';
 
 export type VectorBackendName = 'pgvector' | 'in-process';
-
-export interface VectorQuery {
-  userId: string;
-  space: EmbeddingSpace;
-  /** L2-normalised, `space.dim` long. */
-  vector: Float32Array;
-  k: number;
-  minScore: number;
-  kinds?: readonly MemoryKind[] | undefined;
-}
 
 const byScoreThenId = (a: MatrixHit, b: MatrixHit) =>
   b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
