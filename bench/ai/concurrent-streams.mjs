@@ -60,11 +60,16 @@ try {
     peak = Math.max(peak, await ask(setup.bridge.child, 'rss', 'rss'));
   }, 200);
   const cpuBefore = await ask(setup.bridge.child, 'cpu', 'cpuMs');
+  const upstreamCpuBefore = await ask(setup.upstream.child, 'cpu', 'cpuMs');
+  const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   const results = await Promise.allSettled(Array.from({ length: streams }, (_, i) => stream(i)));
   const wallMs = performance.now() - started;
   clearInterval(sampler);
   const bridgeCpuMs = (await ask(setup.bridge.child, 'cpu', 'cpuMs')) - cpuBefore;
+  const upstreamCpuMs = (await ask(setup.upstream.child, 'cpu', 'cpuMs')) - upstreamCpuBefore;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
   peak = Math.max(peak, await ask(setup.bridge.child, 'rss', 'rss'));
   await new Promise((r) => setTimeout(r, 2000));
   const rssAfter = await ask(setup.bridge.child, 'rss', 'rss');
@@ -85,6 +90,8 @@ try {
     wallMs: round(wallMs, 0),
     bridgeCpuMs: round(bridgeCpuMs, 0),
     bridgeCpuMsPerChunk: round(bridgeCpuMs / (streams * chunks), 4),
+    upstreamCpuMs: round(upstreamCpuMs, 0),
+    clientCpuMs: round(clientCpuMs, 0),
     idealStreamMs: chunks * delayMs,
     ttfbP50Ms: round(percentile(ttfbs, 50), 1),
     ttfbP99Ms: round(percentile(ttfbs, 99), 1),
