@@ -259,6 +259,21 @@ describe.each(backendKinds())('OpenAI-compatible /v1 (%s backends)', (kind) => {
     expect(local).toMatchObject({ costMicroUsd: 0, replica: ollama.url, estimated: false });
     expect(events.some((e) => e.operation === 'embedding' && e.provider === 'ollama')).toBe(true);
   });
+
+  it('exposes requests, tokens, cost, time to first token, cache and replica metrics', async () => {
+    const metrics = await (await fetch(`${h.platform.urlOf('ai-bridge')}/metrics`)).text();
+    expect(metrics).toMatch(
+      /ai_requests_total\{provider="ollama",model="llama3.2:latest",operation="chat",status="ok",cache="miss"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /ai_tokens_total\{provider="openai",model="gpt-4o-mini",direction="output"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/ai_cost_micro_usd_total\{provider="openai",model="gpt-4o-mini"\} [1-9]/);
+    expect(metrics).toMatch(/ai_time_to_first_token_seconds_count\{provider="ollama"\} [1-9]/);
+    expect(metrics).toMatch(/ai_cache_total\{result="bypass"\} [1-9]/);
+    expect(metrics).toContain(`ai_replica_in_flight{replica="${ollama.url}"} 0`);
+    expect(metrics).toContain(`ai_replica_healthy{replica="${ollama.url}"} 1`);
+  });
 });
 
 describe.each(backendKinds())('fallback chain (%s backends)', (kind) => {
