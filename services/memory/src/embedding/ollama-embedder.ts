@@ -14,8 +14,13 @@ export interface OllamaEmbedderOptions {
 
 export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
   if (options.urls.length === 0) throw new Error('ollama embedder: no OLLAMA_URLS');
-  const fetchWithTimeout: typeof fetch = (input, init) =>
-    fetch(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+  const fetchWithTimeout: typeof fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    return fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+    });
+  };
   const clients = options.urls.map((host) => new Ollama({ host, fetch: fetchWithTimeout }));
   const model = `ollama:${options.model}`;
   let dimensions: number | undefined;
