@@ -7,7 +7,7 @@ import { createHashEmbedder, features, fnv1a, hashEmbed, tokenize } from '../src
 import { acceptVectors } from '../src/embedding/remote-vectors.js';
 import { EmbedderConfigError, selectEmbedder } from '../src/embedding/select.js';
 import { decodeFloat4Array } from '../src/store/binary-array.js';
-import { cosine, dot, l2normalize } from '../src/vectors/cosine.js';
+import { cosine, dot, dotRows, l2normalize } from '../src/vectors/cosine.js';
 import { TopK } from '../src/vectors/top-k.js';
 import { VectorMatrix } from '../src/vectors/vector-matrix.js';
 
@@ -47,6 +47,19 @@ describe('cosine', () => {
       const a = Array.from({ length: dim }, () => next() - 0.5);
       const b = Array.from({ length: dim }, () => next() - 0.5);
       expect(dot(l2normalize(a), l2normalize(b))).toBeCloseTo(cosine(a, b), 5);
+    }
+  });
+
+  it('scores every row of a matrix four rows at a time, remainder rows included', () => {
+    const next = rng(3);
+    for (const rows of [0, 1, 3, 4, 9]) {
+      const dim = 7;
+      const matrix = Float32Array.from({ length: rows * dim }, () => next() - 0.5);
+      const q = Float32Array.from({ length: dim }, () => next() - 0.5);
+      const out = new Float64Array(rows);
+      dotRows(q, matrix, rows, out);
+      for (let r = 0; r < rows; r++)
+        expect(out[r]).toBeCloseTo(dot(q, matrix.subarray(r * dim, (r + 1) * dim)), 6);
     }
   });
 });

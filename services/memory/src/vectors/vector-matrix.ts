@@ -1,7 +1,7 @@
 // One user's vectors of one model as a contiguous float32 matrix with an exact top-k search:
 // the in-process vector backend. Rows are added, replaced and removed (swap with the last)
 // in O(dim); a search is one dot product per row.
-import { dotAt } from './cosine.js';
+import { dotRows } from './cosine.js';
 import { type Scored, TopK } from './top-k.js';
 
 export interface MatrixHit {
@@ -22,6 +22,8 @@ export class VectorMatrix {
   private readonly ids: string[] = [];
   private readonly kinds: string[] = [];
   private readonly rowOf = new Map<string, number>();
+  /** Scratch space for one search's scores (searches are synchronous, so one suffices). */
+  private scores = new Float64Array(0);
 
   constructor(
     readonly dim: number,
@@ -87,10 +89,14 @@ export class VectorMatrix {
     }
     const top = new TopK<null>(query.k);
     const { kinds, minScore, vector } = query;
-    for (let row = 0; row < this.ids.length; row++) {
-      if (kinds && !kinds.has(this.kinds[row] as string)) continue;
-      const score = dotAt(vector, this.data, row * this.dim);
+    const rows = this.ids.length;
+    if (this.scores.length < rows) this.scores = new Float64Array(this.data.length / this.dim);
+    const scores = this.scores;
+    dotRows(vector, this.data, rows, scores);
+    for (let row = 0; row < rows; row++) {
+      const score = scores[row] as number;
       if (score < minScore || score < top.threshold) continue;
+      if (kinds && !kinds.has(this.kinds[row] as string)) continue;
       top.push(score, this.ids[row] as string, null);
     }
     return top.results().map((hit: Scored<null>) => ({ id: hit.key, score: hit.score }));
