@@ -32,7 +32,9 @@ describe('web dashboard end to end', () => {
     await env?.stop();
   });
   afterEach(() => {
-    for (const p of pages) expect(p.errors, 'console errors').toEqual([]);
+    // Taken out, so one test's errors fail that test only.
+    const errors = pages.flatMap((p) => p.errors.splice(0));
+    expect(errors, 'console errors').toEqual([]);
   });
 
   const open = async (viewport?: { width: number; height: number }) => {
