@@ -288,6 +288,7 @@ describe.each(backendKinds())('fallback chain (%s backends)', (kind) => {
       OPENAI_API_KEY: 'sk-upstream',
       OPENAI_BASE_URL: `${upstream.url}/v1`,
       ELWOSA_AI_FALLBACKS: 'llama3.2=gpt-4o-mini',
+      ELWOSA_AI_CONTEXT_LENGTHS: 'llama3.2:latest=400',
     });
   });
   afterAll(async () => {
@@ -315,6 +316,49 @@ describe.each(backendKinds())('fallback chain (%s backends)', (kind) => {
     expect(ollama.requestsTo('/api/chat')).toHaveLength(1);
     const metrics = await (await fetch(`${h.platform.urlOf('ai-bridge')}/metrics`)).text();
     expect(metrics).toMatch(/ai_retries_total\{reason="fallback"\} 1/);
+  });
+
+  it('trims a long history to the context window, keeping system prompt, pinned memory and the last turn', async () => {
+    const client = h.openai(await h.newUser());
+    const filler = 'lorem ipsum dolor sit amet '.repeat(12);
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: 'You are ELWOSA.' },
+      { role: 'user', name: 'pinned-memory', content: 'The user likes tea.' },
+      ...Array.from(
+        { length: 20 },
+        (_, i): OpenAI.ChatCompletionMessageParam =>
+          i % 2
+            ? { role: 'assistant', content: `old answer ${i} ${filler}` }
+            : { role: 'user', content: `old question ${i} ${filler}` },
+      ),
+      { role: 'user', content: 'What do I like?' },
+    ];
+    await client.chat.completions.create({ model: 'llama3.2', messages });
+    const sent = ollama.requestsTo('/api/chat').at(-1)!.body as {
+      messages: { role: string; content: string }[];
+      options: { num_ctx: number };
+    };
+    expect(sent.options.num_ctx).toBe(400);
+    expect(sent.messages.length).toBeLessThan(messages.length);
+    expect(sent.messages[0]?.content).toBe('You are ELWOSA.');
+    expect(sent.messages[1]?.content).toBe('The user likes tea.');
+    expect(sent.messages.at(-1)?.content).toBe('What do I like?');
+    expect(sent.messages.map((m) => m.content)).not.toContain(`old question 0 ${filler}`);
+  });
+
+  it('sends a prompt too long for the model to a fallback with a larger window, else answers 400', async () => {
+    const client = h.openai(await h.newUser());
+    const huge = 'word '.repeat(2000);
+    const answer = await client.chat.completions.create({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: huge }],
+    });
+    expect(answer.model).toBe('gpt-4o-mini');
+    const refused = await client.chat.completions
+      .create({ model: 'ollama/llama3.2', messages: [{ role: 'user', content: huge }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('context_length_exceeded');
   });
 });
 

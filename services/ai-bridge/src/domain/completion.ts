@@ -2,8 +2,10 @@
 // order — replicas of the model (the router picks; up to ELWOSA_AI_MAX_ATTEMPTS), then the
 // fallback models — but only until the first event has been handed on: from then on a failure
 // ends the stream with an `error` event and is never retried. Before any attempt the history
-// is trimmed to the model's context window (and `num_ctx` set for Ollama). What the call
-// observed is collected in a CallRecord for usage, cache and metrics.
+// is trimmed to the model's context window (and `num_ctx` set for Ollama); a prompt that does
+// not fit even trimmed moves on to the next fallback model (a larger window may take it). What
+// the call observed is collected in a CallRecord for usage, cache and metrics.
+import { HttpProblem } from '@elwosa/runtime';
 import type { AiMetrics } from '../metrics.js';
 import type { ModelProvider } from '../providers/provider.js';
 import { isModelMissing } from '../routing/cooldown.js';
@@ -102,20 +104,21 @@ export function outputReserve(window: number, maxTokens: number | undefined): nu
   return maxTokens ?? Math.min(1024, Math.floor(window / 4));
 }
 
+/** The request for one model (trimmed, `num_ctx` set), or the problem when it cannot fit. */
 async function prepare(
   ctx: CompletionContext,
   request: ChatRequest,
   route: ModelRoute,
   replicaUrl: string | undefined,
   record: CallRecord,
-): Promise<ChatRequest> {
+): Promise<ChatRequest | HttpProblem> {
   const contextLength = await ctx.catalog.contextLength(route, replicaUrl);
   const window =
     route.provider === 'ollama' ? Math.min(contextLength, ctx.settings.maxNumCtx) : contextLength;
   const reserve = outputReserve(window, request.maxTokens);
   const trimmed = trimToBudget(request.messages, window - reserve, ctx.counter);
   if (trimmed.overflow) {
-    throw aiProblem(
+    return aiProblem(
       400,
       `the prompt needs ${trimmed.tokens} tokens but ${route.model} has ${window - reserve} for it (context ${window}, ${reserve} reserved for the answer)`,
       'context_length_exceeded',
@@ -146,6 +149,7 @@ export async function* streamCompletion(
   const { record, signal } = call;
   const deadline = record.startedAt + ctx.settings.totalMs;
   let lastError: ProviderError | undefined;
+  let tooLong: HttpProblem | undefined;
 
   for (const [routeIndex, route] of plan.entries()) {
     const provider = ctx.providers[route.provider];
@@ -175,12 +179,18 @@ export async function* streamCompletion(
       record.replica = lease?.url ?? null;
       if (attempt > 0) ctx.metrics.retries.inc({ reason: 'replica' });
 
-      let prepared: ChatRequest;
+      let prepared: ChatRequest | HttpProblem;
       try {
         prepared = await prepare(ctx, call.request, route, lease?.url, record);
       } catch (err) {
         lease?.release('ok');
         throw err;
+      }
+      if (prepared instanceof HttpProblem) {
+        // Too long for this model: a fallback with a larger window may still take it.
+        lease?.release('ok');
+        tooLong ??= prepared;
+        break;
       }
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal.reason);
@@ -241,6 +251,7 @@ export async function* streamCompletion(
       }
     }
   }
+  if (tooLong && (!lastError || isModelMissing(lastError))) throw tooLong;
   if (lastError && isModelMissing(lastError)) throw modelNotFoundProblem(plan[0]!.model);
   if (!lastError) throw modelNotFoundProblem(plan[0]!.model);
   throw exhaustedProblem(lastError);
