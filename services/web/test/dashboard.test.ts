@@ -70,6 +70,25 @@ describe('web dashboard end to end', () => {
     expect(await res.text()).toContain('<div id="root">');
   });
 
+  it('is installable: a manifest whose icons exist, and a service worker', async () => {
+    const manifest = (await (await fetch(`${env.url}/manifest.webmanifest`)).json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; type: string }[];
+    };
+    expect(manifest).toMatchObject({ name: 'ELWOSA', start_url: '/tasks', display: 'standalone' });
+    expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    for (const icon of manifest.icons) {
+      const res = await fetch(`${env.url}${icon.src}`);
+      expect(res.status, icon.src).toBe(200);
+      expect(res.headers.get('content-type'), icon.src).toContain(icon.type);
+    }
+    const sw = await fetch(`${env.url}/sw.js`);
+    expect(sw.status).toBe(200);
+    expect(sw.headers.get('cache-control')).toBe('no-cache');
+  });
+
   it('signs up and signs in', { timeout: 60_000 }, async () => {
     a = await open();
     await a.page.goto('/');
@@ -398,5 +417,23 @@ describe('web dashboard end to end', () => {
     await phone.page.getByLabel('Password').fill(`${PASSWORD} 2`);
     await phone.page.getByRole('button', { name: 'Sign in' }).click();
     await phone.page.waitForURL('**/tasks');
+
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the page.
+    await phone.page.keyboard.press('Tab');
+    expect(await phone.page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await phone.page.keyboard.press('Enter');
+    expect(await phone.page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // Done with this browser: the role change below ends the member's sessions.
+    pages.splice(pages.indexOf(phone), 1);
+    await phone.context.close();
+  });
+
+  it('lets the admin give the member a role', { timeout: 30_000 }, async () => {
+    await a.page.goto('/admin/users');
+    const moderator = a.page.getByRole('checkbox', { name: `moderator role for ${MEMBER.email}` });
+    await moderator.click();
+    await expect.poll(() => moderator.isChecked()).toBe(true);
+    await a.page.reload();
+    await expect.poll(() => moderator.isChecked(), { timeout: 10_000 }).toBe(true);
   });
 });
