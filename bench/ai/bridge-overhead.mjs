@@ -128,7 +128,8 @@ try {
   result.pass =
     result.sequential.addedP50Ms <= 3 &&
     result.throughput.bridgeRps >= 300 &&
-    result.throughput.bridgeErrors === 0;
+    result.throughput.bridgeErrors === 0 &&
+    result.cacheHits.p99Ms <= 10;
   console.log(JSON.stringify(result));
 } finally {
   await Promise.all(Object.values(sides).map((s) => s.pool.close()));
