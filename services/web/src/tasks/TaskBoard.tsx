@@ -5,11 +5,9 @@ import { statusLabel, TaskCard } from './TaskCard';
 export function TaskBoard({
   tasks,
   onStatus,
-  readOnly,
 }: {
   tasks: Task[];
   onStatus: (task: Task, status: TaskStatus) => void;
-  readOnly: boolean;
 }) {
   return (
     <div className="board">
@@ -21,7 +19,7 @@ export function TaskBoard({
               {statusLabel(status)} <span className="count">{column.length}</span>
             </h2>
             {column.map((t) => (
-              <TaskCard key={t.id} task={t} onStatus={onStatus} readOnly={readOnly} headingLevel={3} />
+              <TaskCard key={t.id} task={t} onStatus={onStatus} headingLevel={3} />
             ))}
           </section>
         );

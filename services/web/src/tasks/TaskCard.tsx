@@ -9,14 +9,12 @@ export const statusLabel = (s: string) => s.replace('_', ' ');
 export function TaskCard({
   task,
   onStatus,
-  readOnly,
   headingLevel = 2,
 }: {
   task: Task;
   /** 2 in the list (under the page's h1), 3 on the board (under the column's h2). */
   headingLevel?: 2 | 3;
   onStatus: (task: Task, status: TaskStatus) => void;
-  readOnly: boolean;
 }) {
   const overdue = isOverdue(task);
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -55,11 +53,7 @@ export function TaskCard({
       )}
       <label className="status-select">
         <span className="visually-hidden">Status of {task.title}</span>
-        <select
-          value={task.status}
-          disabled={readOnly}
-          onChange={(e) => onStatus(task, e.target.value as TaskStatus)}
-        >
+        <select value={task.status} onChange={(e) => onStatus(task, e.target.value as TaskStatus)}>
           {TASK_STATUSES.map((s) => (
             <option key={s} value={s}>
               {statusLabel(s)}

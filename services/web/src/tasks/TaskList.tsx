@@ -4,18 +4,16 @@ import { TaskCard } from './TaskCard';
 export function TaskList({
   tasks,
   onStatus,
-  readOnly,
 }: {
   tasks: Task[];
   onStatus: (task: Task, status: TaskStatus) => void;
-  readOnly: boolean;
 }) {
   if (tasks.length === 0) return <p className="empty">No tasks here yet.</p>;
   return (
     <ul className="task-list" aria-label="Tasks">
       {tasks.map((t) => (
         <li key={t.id}>
-          <TaskCard task={t} onStatus={onStatus} readOnly={readOnly} />
+          <TaskCard task={t} onStatus={onStatus} />
         </li>
       ))}
     </ul>

@@ -57,7 +57,7 @@ export function TasksPage() {
         </p>
       )}
       <ErrorNote error={tasks.error} />
-      <Body tasks={tasks.items} onStatus={onStatus} readOnly={false} />
+      <Body tasks={tasks.items} onStatus={onStatus} />
       {tasks.nextCursor && (
         <button type="button" onClick={() => void tasks.loadMore()}>
           Load more

@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download), pages that record console
 // errors, failed requests and CSP violations, axe-core accessibility checks injected into the
 // page, and screenshots into docs/screenshots when ELWOSA_SCREENSHOTS names a folder.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -19,6 +19,8 @@ const ARGS = [
 ];
 
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: run hack/ensure-chromium.sh (or set ELWOSA_CHROMIUM)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
 
