@@ -62,7 +62,10 @@ function prng(seed) {
 const next = prng(2026);
 const vocabulary = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}`);
 const sentence = () =>
-  Array.from({ length: 4 + Math.floor(next() * 10) }, () => vocabulary[Math.floor(next() ** 2 * vocabulary.length)]).join(' ');
+  Array.from(
+    { length: 4 + Math.floor(next() * 10) },
+    () => vocabulary[Math.floor(next() ** 2 * vocabulary.length)],
+  ).join(' ');
 
 function dataset(n) {
   const texts = Array.from({ length: n }, sentence);
@@ -157,7 +160,11 @@ async function withRealDatabase(run) {
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
   try {
-    await runMigrations({ connectionString: url.toString(), schema: 'memory', migrationsDir: memoryMigrationsDir });
+    await runMigrations({
+      connectionString: url.toString(),
+      schema: 'memory',
+      migrationsDir: memoryMigrationsDir,
+    });
     return await run(pool);
   } finally {
     await pool.end();
@@ -170,7 +177,11 @@ async function withEmbeddedDatabase(run) {
   const dir = await mkdtemp(path.join(tmpdir(), 'elwosa-bench-memory-'));
   const db = await openEmbeddedPostgres({ dataDir: dir, connectionTimeoutMillis: 600_000 });
   try {
-    await runMigrations({ connectionString: db.connectionString, schema: 'memory', migrationsDir: memoryMigrationsDir });
+    await runMigrations({
+      connectionString: db.connectionString,
+      schema: 'memory',
+      migrationsDir: memoryMigrationsDir,
+    });
     return await run(db.pool);
   } finally {
     await db.close();
@@ -199,7 +210,9 @@ async function searchBench() {
       const c0 = performance.now();
       await vectors.search({ userId, space, vector: queries[0], k: K, minScore: -1 });
       const coldMs = performance.now() - c0;
-      const warm = await timeQueries(queries, (q) => vectors.search({ userId, space, vector: q, k: K, minScore: -1 }));
+      const warm = await timeQueries(queries, (q) =>
+        vectors.search({ userId, space, vector: q, k: K, minScore: -1 }),
+      );
       const recall = recallAt(baseline.results, warm.results);
       log(`in-process p50 ${warm.p50} ms (cold ${round(coldMs)} ms, recall ${recall})`);
       return {
@@ -220,11 +233,13 @@ async function searchBench() {
         const loadMs = await load(pool, userId, data);
         const index = new PgvectorIndex(pool, schema);
         const b0 = performance.now();
-        await pool.query('SET maintenance_work_mem = \'512MB\'');
+        await pool.query("SET maintenance_work_mem = '512MB'");
         await index.ensureIndex(space);
         const buildMs = performance.now() - b0;
         log(`pgvector index built in ${round(buildMs / 1000)} s`);
-        const timed = await timeQueries(queries, (q) => index.search({ userId, space, vector: q, k: K, minScore: -1 }));
+        const timed = await timeQueries(queries, (q) =>
+          index.search({ userId, space, vector: q, k: K, minScore: -1 }),
+        );
         const recall = recallAt(baseline.results, timed.results);
         log(`pgvector p50 ${timed.p50} ms (recall ${recall})`);
         return {
