@@ -49,6 +49,8 @@ export function commonEnv(ctx: StackContext): V1EnvVar[] {
 export function targetEnv(ctx: StackContext, target: Target): V1EnvVar[] {
   const { ai, auth, config } = ctx.spec;
   const env: V1EnvVar[] = [value('ELWOSA_TARGET', target), ...commonEnv(ctx)];
+  // The migrations Job applies the schema before services roll (ordered bring-up).
+  env.push(value('ELWOSA_MIGRATE_ON_START', 'false'));
   env.push(
     target === 'auth'
       ? value('JWT_PRIVATE_KEY_FILE', `${JWT_MOUNT_DIR}/${JWT_KEY}`)

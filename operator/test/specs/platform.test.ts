@@ -23,11 +23,26 @@ const ENV_CONTRACT = new Set([
   'ELWOSA_ACCESS_TOKEN_TTL',
   'ELWOSA_REFRESH_TOKEN_TTL',
   'ELWOSA_RATE_LIMIT_PER_MINUTE',
+  'ELWOSA_MIGRATE_ON_START',
 ]);
 const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', 'SMTP_URL'];
 
 describe('per-target objects', () => {
   const objects = render(exampleStack('gpu'));
+
+  it('leaves migrations to the migrations Job', () => {
+    type Deployment = {
+      kind: string;
+      spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } };
+    };
+    const services = (objects as unknown as Deployment[])
+      .filter((o) => o.kind === 'Deployment')
+      .map((d) => d.spec.template.spec.containers[0]?.env ?? [])
+      .filter((env) => env.some((e) => e.name === 'ELWOSA_TARGET'));
+    expect(services.length).toBeGreaterThan(5);
+    for (const env of services)
+      expect(env).toContainEqual({ name: 'ELWOSA_MIGRATE_ON_START', value: 'false' });
+  });
 
   it('deploys every target with the platform image, args, port and probes', () => {
     for (const t of TARGETS) {
