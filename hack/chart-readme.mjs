@@ -31,7 +31,13 @@ export function valueRows(text) {
       const value = pair.value?.toJSON?.() ?? pair.value ?? null;
       rows.push({
         key,
-        type: Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'object' : typeof value,
+        type: Array.isArray(value)
+          ? 'list'
+          : value === null
+            ? 'null'
+            : typeof value === 'object'
+              ? 'object'
+              : typeof value,
         default: JSON.stringify(value),
         description: doc.replace(/^--\s*/, ''),
       });
@@ -42,12 +48,12 @@ export function valueRows(text) {
 }
 
 export function valuesTable(text) {
-  const escape = (s) => s.replaceAll('|', '\\|');
+  const cell = (s) => s.replaceAll('|', '\\|');
   return [
     '| Key | Type | Default | Description |',
     '|---|---|---|---|',
     ...valueRows(text).map(
-      (r) => `| \`${r.key}\` | ${r.type} | \`${escape(r.default)}\` | ${escape(r.description)} |`,
+      (r) => `| \`${r.key}\` | ${r.type} | \`${cell(r.default)}\` | ${cell(r.description)} |`,
     ),
   ].join('\n');
 }

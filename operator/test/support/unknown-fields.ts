@@ -22,6 +22,12 @@ const BUILTIN_MODELS: Record<string, string> = {
   'networking.k8s.io/v1/NetworkPolicy': 'V1NetworkPolicy',
   'networking.k8s.io/v1/Ingress': 'V1Ingress',
   'apiextensions.k8s.io/v1/CustomResourceDefinition': 'V1CustomResourceDefinition',
+  // The Helm chart's objects (operator/test/chart).
+  'v1/ServiceAccount': 'V1ServiceAccount',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'V1ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'V1ClusterRoleBinding',
+  'rbac.authorization.k8s.io/v1/Role': 'V1Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'V1RoleBinding',
 };
 
 /** A tiny schema language for the prometheus-operator subset: field → nested shape. */
