@@ -51,7 +51,19 @@ export interface TestPlatformOptions {
   redisUrl?: string;
 }
 
+/** Starts the platform; retries with fresh ports when another process took one meanwhile. */
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!inUse || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(options: TestPlatformOptions): Promise<TestPlatform> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'elwosa-test-'));
   const env: Record<string, string> = { ELWOSA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env };
   for (const t of TARGETS) env[`ELWOSA_PORT_${targetEnvName(t)}`] = String(await freePort());
@@ -85,9 +97,19 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     databaseUrl,
     migrateOnStart: true,
   };
+  const stop = async () => {
+    await lifecycle.shutdown('test done');
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
   const running: RunningService[] = [];
   const order = availableTargets().filter((t) => options.targets.includes(t));
-  for (const t of order) running.push(await serviceEntry(t)!.start(deps));
+  try {
+    for (const t of order) running.push(await serviceEntry(t)!.start(deps));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   const urlOf = (t: Target) => `http://127.0.0.1:${config.ports[t]}`;
   return {
     kind: options.kind,
@@ -97,10 +119,6 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     urlOf,
     running,
     logs,
-    async stop() {
-      await lifecycle.shutdown('test done');
-      await database?.drop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

@@ -29,8 +29,12 @@ const SPOOFABLE_EXACT = new Set([
   'true-client-ip',
 ]);
 
+/** Client hints under the `x-elwosa-` prefix that carry no identity and pass through. */
+export const CLIENT_HINT_HEADERS = new Set(['x-elwosa-conversation-id', 'x-elwosa-cache']);
+
 /** True for a client-sent header that must never reach an upstream (`name` in lower case). */
 export function isSpoofableHeader(name: string): boolean {
+  if (CLIENT_HINT_HEADERS.has(name)) return false;
   return SPOOFABLE_EXACT.has(name) || SPOOFABLE_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 

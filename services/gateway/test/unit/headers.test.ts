@@ -95,8 +95,19 @@ describe('upstream request headers', () => {
     ]) {
       expect(isSpoofableHeader(name)).toBe(true);
     }
-    for (const name of ['authorization', 'content-type', 'accept', 'if-match', 'user-agent']) {
+    for (const name of [
+      'authorization',
+      'content-type',
+      'accept',
+      'if-match',
+      'user-agent',
+      'x-elwosa-conversation-id',
+      'x-elwosa-cache',
+    ]) {
       expect(isSpoofableHeader(name)).toBe(false);
+    }
+    for (const name of ['x-elwosa-user-id', 'x-elwosa-session-id', 'x-elwosa-roles']) {
+      expect(isSpoofableHeader(name)).toBe(true);
     }
   });
 
