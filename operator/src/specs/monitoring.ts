@@ -72,6 +72,14 @@ export function alerts(ctx: StackContext): Alert[] {
       severity: 'warning',
       summary: 'Ollama models of stack {{ $labels.stack }} are not all pulled',
     },
+    {
+      // Reconciled=False: the last apply failed (ApplyFailed) or the spec is invalid (InvalidSpec).
+      alert: 'ElwosaOperatorReconcileErrors',
+      expr: `elwosa_operator_stack_condition{namespace="${ns}",stack="${ctx.name}",condition="Reconciled",status="False"} == 1`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'The operator has failed to reconcile stack {{ $labels.namespace }}/{{ $labels.stack }} for 15 minutes',
+    },
   ];
   if (ctx.spec.database.mode === 'managed') {
     out.push({

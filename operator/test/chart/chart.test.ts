@@ -226,7 +226,7 @@ describe('chart: the stack and the ServiceMonitor', () => {
     );
   });
 
-  it('labels the ServiceMonitor for the Prometheus selector and selects the metrics Service', async () => {
+  it('labels the ServiceMonitor and PrometheusRule for the Prometheus selectors, matching job labels', async () => {
     const set = VALUE_SETS.find((s) => s.name.startsWith('monitoring on'))!;
     const objects = await template(set.values);
     const sm = find(objects, 'ServiceMonitor') as Manifest & {
@@ -241,6 +241,17 @@ describe('chart: the stack and the ServiceMonitor', () => {
       expect(service.metadata.labels?.[k], k).toBe(v);
     expect(sm.spec.endpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics' });
     expect(service.spec.ports.map((p) => p.name)).toContain('metrics');
+    // The operator's alerts select the job label the ServiceMonitor gives the scraped series.
+    const job = service.metadata.labels?.[(sm.spec as { jobLabel: string }).jobLabel];
+    const rule = find(objects, 'PrometheusRule') as Manifest & {
+      metadata: { labels: Record<string, string> };
+      spec: { groups: { rules: { expr: string }[] }[] };
+    };
+    expect(rule.metadata.labels.release).toBe('monitoring');
+    for (const r of rule.spec.groups[0]!.rules) expect(r.expr).toContain(`job="${job}"`);
+    expect(await templateError({ metrics: { prometheusRule: { enabled: true } } })).toMatch(
+      /needs metrics.serviceMonitor.enabled/,
+    );
   });
 });
 

@@ -28,13 +28,16 @@ const DEFAULT_KINDS = [
 export const VALUE_SETS: ValueSet[] = [
   { name: 'defaults', values: {}, kinds: DEFAULT_KINDS },
   {
-    name: 'monitoring on, two replicas with a PDB',
+    name: 'monitoring on (ServiceMonitor, PrometheusRule), two replicas with a PDB',
     values: {
       replicaCount: 2,
       podDisruptionBudget: { enabled: true },
-      metrics: { serviceMonitor: { enabled: true, labels: { release: 'monitoring' }, scrapeTimeout: '10s' } },
+      metrics: {
+        serviceMonitor: { enabled: true, labels: { release: 'monitoring' }, scrapeTimeout: '10s' },
+        prometheusRule: { enabled: true, labels: { release: 'monitoring' } },
+      },
     },
-    kinds: [...DEFAULT_KINDS, 'ServiceMonitor', 'PodDisruptionBudget'],
+    kinds: [...DEFAULT_KINDS, 'ServiceMonitor', 'PodDisruptionBudget', 'PrometheusRule'],
   },
   {
     name: 'stack on (the kind example)',
