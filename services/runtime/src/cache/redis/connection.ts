@@ -25,6 +25,9 @@ export function reconnectDelayMs(attempt: number, maxMs: number, random: () => n
 export function openConnection(settings: ConnectionSettings, role: string, extraTimeoutMs = 0): Redis {
   const redis = new Redis(settings.url, {
     connectionName: `elwosa-${role}`,
+    // Commands issued in the same tick share one write (fewer syscalls under load). Only the
+    // command connection: subscriber mode and blocking reads do not pipeline.
+    enableAutoPipelining: role === 'cache',
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
