@@ -104,7 +104,7 @@ describe('web dashboard end to end', () => {
     await a.page.getByRole('link', { name: 'Continue to sign in' }).click();
     await signIn(a.page, ADMIN);
     await a.page.waitForURL('**/tasks');
-    await expect(a.page.getByRole('heading', { name: 'Tasks', level: 1 }).isVisible()).resolves.toBe(true);
+    await a.page.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
     // The first user of a platform is its admin.
     await a.page.getByRole('link', { name: 'Admin' }).waitFor();
   });
@@ -116,10 +116,8 @@ describe('web dashboard end to end', () => {
     secret = (await a.page.getByTestId('mfa-secret').textContent()) ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await a.page.getByLabel('Code from the app').fill(totp(secret));
+    expect(await a.page.getByRole('list', { name: 'Backup codes' }).count()).toBe(0);
     await a.page.getByRole('button', { name: 'Turn on' }).click();
-    await expect(
-      a.page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem').count(),
-    ).resolves.toBe(0);
     await a.page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem').nth(9).waitFor();
     await a.page.getByText('Status: on').waitFor();
     await checkPage(a.page, 'account');
@@ -419,6 +417,7 @@ describe('web dashboard end to end', () => {
     await phone.page.waitForURL('**/tasks');
 
     // Keyboard: the first Tab reaches the skip link, which moves focus to the page.
+    await phone.page.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
     await phone.page.keyboard.press('Tab');
     expect(await phone.page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await phone.page.keyboard.press('Enter');
