@@ -239,10 +239,10 @@ describe('chart: the stack and the ServiceMonitor', () => {
     expect(sm.metadata.labels?.release).toBe('monitoring');
     for (const [k, v] of Object.entries(sm.spec.selector.matchLabels))
       expect(service.metadata.labels?.[k], k).toBe(v);
-    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics' });
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics', honorLabels: true });
     expect(service.spec.ports.map((p) => p.name)).toContain('metrics');
     // The operator's alerts select the job label the ServiceMonitor gives the scraped series.
-    const job = service.metadata.labels?.[(sm.spec as { jobLabel: string }).jobLabel];
+    const job = service.metadata.labels?.[sm.spec.jobLabel];
     const rule = find(objects, 'PrometheusRule') as Manifest & {
       metadata: { labels: Record<string, string> };
       spec: { groups: { rules: { expr: string }[] }[] };

@@ -5,11 +5,11 @@
 // (`elwosa-operator rbac`): nothing missing, nothing extra.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { freePort } from '../../../test-support/ports.ts';
 import { operatorRbac } from '../../src/controller/rbac.js';
 import type { RecordedRequest, TestApiServer } from '../../src/testing/api-server.js';
 import {
@@ -117,14 +117,6 @@ const triples = (rules: Rule[]) =>
       r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}|${res}|${v}`))),
     ),
   );
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 let objects: Manifest[];
 let server: TestApiServer;

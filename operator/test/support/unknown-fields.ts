@@ -37,7 +37,14 @@ const PROMETHEUS_OPERATOR: Record<string, Shape> = {
     selector: 'LabelSelector',
     namespaceSelector: { any: 'scalar', matchNames: ['scalar'] },
     endpoints: [
-      { port: 'scalar', path: 'scalar', interval: 'scalar', scrapeTimeout: 'scalar', scheme: 'scalar' },
+      {
+        port: 'scalar',
+        path: 'scalar',
+        interval: 'scalar',
+        scrapeTimeout: 'scalar',
+        scheme: 'scalar',
+        honorLabels: 'scalar',
+      },
     ],
     jobLabel: 'scalar',
   },
