@@ -284,6 +284,13 @@ describe('web dashboard end to end', () => {
     await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toBe(story);
     await a.page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 15_000 });
 
+    // Conversations are searchable by their messages.
+    await a.page.getByRole('button', { name: 'New conversation' }).click();
+    await a.page.getByRole('searchbox', { name: 'Search conversations' }).fill('Anna');
+    await a.page.getByRole('button', { name: 'Search', exact: true }).click();
+    const found = a.page.getByRole('navigation', { name: 'Conversations' }).getByRole('link');
+    await expect.poll(() => found.allTextContents(), { timeout: 10_000 }).toEqual(['Remind me to call Anna']);
+    await found.click();
     await created.click();
     await a.page.getByRole('heading', { name: 'Call Anna', level: 1 }).waitFor();
     await a.page.getByRole('checkbox', { name: 'Find her number' }).waitFor();

@@ -13,6 +13,7 @@ import {
 import type { Api } from '../api/client';
 import type { TokenPair, User } from '../api/types';
 import type { LiveEvent, LiveStatus } from '../live/live-socket';
+import { offlineStore } from '../tasks/offline-store';
 import type { Services } from './services';
 
 export type SessionState =
@@ -100,6 +101,7 @@ export function AppProvider({ services, children }: { services: Services; childr
       },
       async signOut(scope = 'local') {
         await api.auth.logout(scope).catch(() => undefined);
+        if (session.status === 'signed-in') offlineStore.forget(session.user.id);
         tokens.clear();
       },
       refreshUser,

@@ -47,6 +47,11 @@ export const offlineStore = {
     localStorage.setItem(queueKey(userId), JSON.stringify(rest));
     for (const l of listeners) l();
   },
+  /** Removes the user's offline copy (signing out on a shared device); queued edits stay. */
+  forget(userId: string): void {
+    localStorage.removeItem(snapshotKey(userId));
+    localStorage.removeItem(cursorKey(userId));
+  },
   onChange(listener: () => void): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);

@@ -1,6 +1,6 @@
 // Chat: the conversations on the side, the active one with its streaming answer, stop and
 // regenerate, and what the agent did with its tools.
-import { type FormEvent, useEffect, useRef } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useApi, useLiveEvents } from '../../app/context';
 import { Link, navigate } from '../../app/router';
 import { ErrorNote } from '../../ui/forms';
@@ -10,7 +10,8 @@ import { useConversation } from './useConversation';
 
 export function ChatPage({ id }: { id?: string }) {
   const api = useApi();
-  const list = useResource(() => api.chat.conversations(), [api]);
+  const [query, setQuery] = useState('');
+  const list = useResource(() => api.chat.conversations(query || undefined), [api, query]);
   useLiveEvents(['chat.turn.done'], () => void list.reload());
   const create = useAction(async () => {
     const c = await api.chat.create();
@@ -24,6 +25,21 @@ export function ChatPage({ id }: { id?: string }) {
         <button type="button" className="primary" onClick={() => void create.run()} disabled={create.busy}>
           New conversation
         </button>
+        <search>
+          <form
+            className="search"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setQuery(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+            }}
+          >
+            <label htmlFor="conversation-search" className="visually-hidden">
+              Search conversations
+            </label>
+            <input id="conversation-search" name="q" type="search" placeholder="Search conversations" />
+            <button type="submit">Search</button>
+          </form>
+        </search>
         <ErrorNote error={list.error ?? create.error} />
         <ul className="plain-list">
           {list.data?.items.map((c) => (
