@@ -231,6 +231,7 @@ describe('chart: the stack and the ServiceMonitor', () => {
     const objects = await template(set.values);
     const sm = find(objects, 'ServiceMonitor') as Manifest & {
       spec: {
+        jobLabel: string;
         selector: { matchLabels: Record<string, string> };
         endpoints: { port: string; path: string }[];
       };
