@@ -1,48 +1,23 @@
 // Every analytics model round-trips through Prisma against the migrated schema (real PostgreSQL
 // when reachable, embedded PGlite always), so the Prisma schema and the SQL migrations cannot drift.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createPrismaClient, openEmbeddedPostgres, runMigrations } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveRealPg } from '../../../test-support/backends.ts';
-import { createTestDatabase } from '../../../test-support/db.ts';
+import { databaseKinds, openMigratedClient } from '../../../test-support/migrated-client.ts';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { ANALYTICS_SCHEMA, analyticsMigrationsDir } from '../src/service.js';
 
-const kinds = haveRealPg() ? (['real', 'embedded'] as const) : (['embedded'] as const);
-
-describe.each(kinds)('analytics schema round trip (%s)', (kind) => {
+describe.each(databaseKinds())('analytics schema round trip (%s)', (kind) => {
   let db: PrismaClient;
-  const cleanups: Array<() => Promise<void>> = [];
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    let url: string;
-    if (kind === 'real') {
-      const database = await createTestDatabase();
-      cleanups.push(database.drop);
-      url = database.url;
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'elwosa-roundtrip-'));
-      const embedded = await openEmbeddedPostgres({ dataDir: dir });
-      cleanups.push(() => rm(dir, { recursive: true, force: true }), embedded.close);
-      url = embedded.connectionString;
-    }
-    await runMigrations({
-      connectionString: url,
+    ({ client: db, close } = await openMigratedClient(kind, {
+      Client: PrismaClient,
       schema: ANALYTICS_SCHEMA,
       migrationsDir: analyticsMigrationsDir,
-    });
-    const handle = createPrismaClient(PrismaClient, {
-      databaseUrl: url,
-      schema: ANALYTICS_SCHEMA,
-      poolSize: 2,
-    });
-    cleanups.unshift(handle.disconnect);
-    db = handle.client;
+    }));
   });
   afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
+    await close?.();
   });
 
   it('writes and reads back every model with every field', async () => {

@@ -2,42 +2,26 @@
 // when reachable, embedded PGlite always), so the Prisma schema and the SQL migration cannot
 // drift; the parts only the SQL has (generated search column, change-sequence trigger) are
 // checked here too.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createPrismaClient, openEmbeddedPostgres, runMigrations } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveRealPg } from '../../../test-support/backends.ts';
-import { createTestDatabase } from '../../../test-support/db.ts';
+import { databaseKinds, openMigratedClient } from '../../../test-support/migrated-client.ts';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { TASKS_SCHEMA, tasksMigrationsDir } from '../src/service.js';
 
-const kinds = haveRealPg() ? (['real', 'embedded'] as const) : (['embedded'] as const);
 const OWNER = '11111111-1111-4111-8111-111111111111';
 
-describe.each(kinds)('tasks schema round trip (%s)', (kind) => {
+describe.each(databaseKinds())('tasks schema round trip (%s)', (kind) => {
   let db: PrismaClient;
-  const cleanups: Array<() => Promise<void>> = [];
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    let url: string;
-    if (kind === 'real') {
-      const database = await createTestDatabase();
-      cleanups.push(database.drop);
-      url = database.url;
-    } else {
-      const dir = await mkdtemp(path.join(tmpdir(), 'elwosa-roundtrip-'));
-      const embedded = await openEmbeddedPostgres({ dataDir: dir });
-      cleanups.push(() => rm(dir, { recursive: true, force: true }), embedded.close);
-      url = embedded.connectionString;
-    }
-    await runMigrations({ connectionString: url, schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir });
-    const handle = createPrismaClient(PrismaClient, { databaseUrl: url, schema: TASKS_SCHEMA, poolSize: 2 });
-    cleanups.unshift(handle.disconnect);
-    db = handle.client;
+    ({ client: db, close } = await openMigratedClient(kind, {
+      Client: PrismaClient,
+      schema: TASKS_SCHEMA,
+      migrationsDir: tasksMigrationsDir,
+    }));
   });
   afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
+    await close?.();
   });
 
   it('writes and reads back every model with every field', async () => {

@@ -1,0 +1,48 @@
+// A service's Prisma client on a freshly migrated database of its own — the real PostgreSQL
+// when reachable, embedded PGlite always — for schema round-trip tests.
+import {
+  createPrismaClient,
+  type PrismaClientClass,
+  type PrismaClientLike,
+  runMigrations,
+} from '../services/runtime/src/index.js';
+import { haveRealPg } from './backends.ts';
+import { createEmbeddedTestDatabase, createTestDatabase } from './db.ts';
+
+export type DatabaseKind = 'real' | 'embedded';
+
+export const databaseKinds = (): DatabaseKind[] => (haveRealPg() ? ['real', 'embedded'] : ['embedded']);
+
+export interface MigratedClient<T> {
+  client: T;
+  close(): Promise<void>;
+}
+
+export async function openMigratedClient<T extends PrismaClientLike>(
+  kind: DatabaseKind,
+  service: { Client: PrismaClientClass<T>; schema: string; migrationsDir: string },
+): Promise<MigratedClient<T>> {
+  const database = kind === 'real' ? await createTestDatabase() : await createEmbeddedTestDatabase();
+  try {
+    await runMigrations({
+      connectionString: database.url,
+      schema: service.schema,
+      migrationsDir: service.migrationsDir,
+    });
+    const handle = createPrismaClient(service.Client, {
+      databaseUrl: database.url,
+      schema: service.schema,
+      poolSize: 2,
+    });
+    return {
+      client: handle.client,
+      close: async () => {
+        await handle.disconnect();
+        await database.drop();
+      },
+    };
+  } catch (err) {
+    await database.drop();
+    throw err;
+  }
+}
