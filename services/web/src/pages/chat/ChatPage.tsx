@@ -69,15 +69,19 @@ function ConversationView({ id, onChanged }: { id: string; onChanged: () => Prom
   const api = useApi();
   const { conversation, view, error, setGenerating, reload } = useConversation(id);
   const end = useRef<HTMLDivElement>(null);
-  const send = useAction(async (content: string) => {
+  /** Marks the conversation busy while a turn starts; a refused start (e.g. 409) frees it again. */
+  const starting = async (start: () => Promise<unknown>) => {
     setGenerating(true);
-    await api.chat.send(id, content);
-  });
+    try {
+      await start();
+    } catch (err) {
+      setGenerating(false);
+      throw err;
+    }
+  };
+  const send = useAction((content: string) => starting(() => api.chat.send(id, content)));
   const stop = useAction(() => api.chat.stop(id));
-  const regenerate = useAction(async (messageId: string) => {
-    setGenerating(true);
-    await api.chat.regenerate(id, messageId);
-  });
+  const regenerate = useAction((messageId: string) => starting(() => api.chat.regenerate(id, messageId)));
   const branch = useAction(async (messageId: string) => {
     await api.chat.activateBranch(id, messageId);
     await reload();
