@@ -23,12 +23,12 @@ export PRISMA_HIDE_UPDATE_MESSAGE := 1
 export ONNXRUNTIME_NODE_INSTALL := skip
 NPM := npm --no-audit --no-fund --loglevel=error
 
-.PHONY: help setup deps generate build run test test-unit lint typecheck bench clean ci-backends
+.PHONY: help setup deps generate build web run test lint typecheck bench clean ci-backends ci-browser screenshots
 
 help:
 	@echo "make run    start the whole platform all-in-one at http://localhost:8080"
 	@echo "make test   lint, types, unit, integration, operator and chart tests (what CI runs)"
-	@echo "other: setup build lint typecheck bench clean"
+	@echo "other: setup build web lint typecheck bench screenshots clean"
 
 $(LOCAL_NODE_BIN)/node:
 	@echo "installing Node $(NODE_MAJOR) into $(TOOLS) (system Node is $(SYSTEM_NODE_MAJOR))"
@@ -49,8 +49,12 @@ generate: deps
 
 setup: deps generate
 
-build: setup
+build: setup web
 	npx tsc -b
+
+# The web dashboard (services/web/dist), served by the gateway at /.
+web: deps
+	npm run build -w services/web
 
 run: build
 	node services/cli/bin/elwosa.js start --target all
@@ -61,12 +65,20 @@ lint: deps
 typecheck: setup
 	npx tsc -b
 	npx tsc -p tsconfig.typecheck.json
+	npm run typecheck -w services/web
 
 ci-backends:
 	@hack/ensure-backends.sh
 
-test: lint typecheck ci-backends
+# Debian's chromium for the browser tests (never a downloaded browser build).
+ci-browser:
+	@hack/ensure-chromium.sh
+
+test: lint typecheck web ci-backends ci-browser
 	npx vitest run
+
+screenshots: build ci-browser
+	ELWOSA_SCREENSHOTS=$(CURDIR)/docs/screenshots npx vitest run services/web/test/dashboard.test.ts
 
 bench: build ci-backends
 	node bench/run.mjs
