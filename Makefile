@@ -83,5 +83,29 @@ screenshots: build ci-browser
 bench: build ci-backends
 	node bench/run.mjs
 
+# Kubernetes (docs/install.md): the chart, generated dashboards and a local kind cluster. The kind
+# targets need Docker, kind, kubectl and Node; `make test` covers the chart, images and dashboards.
+.PHONY: helm-lint k8s-generate kind-up deploy e2e kind-down
+
+helm-lint: deps
+	"$$(hack/ensure-helm.sh)" lint --strict charts/elwosa-operator
+
+k8s-generate: deps
+	node hack/dashboards.mjs
+	node hack/chart-readme.mjs charts/elwosa-operator
+	cp crds/*.yaml charts/elwosa-operator/files/crds/
+
+kind-up:
+	hack/kind-up.sh
+
+deploy: deps
+	hack/deploy.sh
+
+e2e:
+	hack/e2e.sh
+
+kind-down:
+	hack/kind-down.sh
+
 clean:
 	rm -rf node_modules */*/node_modules operator/node_modules */*/dist operator/dist */*/src/generated */*/test/fixtures/generated $(TOOLS) .elwosa
