@@ -78,7 +78,8 @@ export function alerts(ctx: StackContext): Alert[] {
       expr: `elwosa_operator_stack_condition{namespace="${ns}",stack="${ctx.name}",condition="Reconciled",status="False"} == 1`,
       for: '15m',
       severity: 'warning',
-      summary: 'The operator has failed to reconcile stack {{ $labels.namespace }}/{{ $labels.stack }} for 15 minutes',
+      summary:
+        'The operator has failed to reconcile stack {{ $labels.namespace }}/{{ $labels.stack }} for 15 minutes',
     },
   ];
   if (ctx.spec.database.mode === 'managed') {
