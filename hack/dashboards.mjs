@@ -534,11 +534,17 @@ const ai = dashboard({
           'Models pulled (operator)',
           [
             [
-              `max by (namespace, stack) (elwosa_operator_stack_condition{${NS},condition="ModelsReady",status="True"})`,
+              `max by (namespace, stack) (elwosa_operator_stack_condition{${NS},condition="ModelsReady",status="True"} and on (job, instance) (elwosa_operator_leader == 1))`,
               '{{namespace}}/{{stack}}',
             ],
           ],
-          { w: 24, min: 0, max: 1, description: '1 when every Ollama replica of the stack has every model.' },
+          {
+            w: 24,
+            min: 0,
+            max: 1,
+            description:
+              '1 when every Ollama replica of the stack has every model (as the leading operator reports it).',
+          },
         ),
       ],
     }),

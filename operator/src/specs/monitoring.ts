@@ -31,6 +31,9 @@ export function dashboardNamespace(ctx: StackContext): string {
   return ctx.spec.monitoring.grafanaDashboards.namespace ?? ctx.namespace;
 }
 
+/** Only the leader's series: a former leader keeps its last stack conditions until it restarts. */
+const FROM_LEADER = 'and on (job, instance) (elwosa_operator_leader == 1)';
+
 interface Alert {
   alert: string;
   expr: string;
@@ -67,7 +70,7 @@ export function alerts(ctx: StackContext): Alert[] {
     },
     {
       alert: 'ElwosaModelNotLoaded',
-      expr: `elwosa_operator_stack_condition{namespace="${ns}",stack="${ctx.name}",condition="ModelsReady",status="True"} == 0`,
+      expr: `(elwosa_operator_stack_condition{namespace="${ns}",stack="${ctx.name}",condition="ModelsReady",status="True"} == 0) ${FROM_LEADER}`,
       for: '30m',
       severity: 'warning',
       summary: 'Ollama models of stack {{ $labels.stack }} are not all pulled',
@@ -75,7 +78,7 @@ export function alerts(ctx: StackContext): Alert[] {
     {
       // Reconciled=False: the last apply failed (ApplyFailed) or the spec is invalid (InvalidSpec).
       alert: 'ElwosaOperatorReconcileErrors',
-      expr: `elwosa_operator_stack_condition{namespace="${ns}",stack="${ctx.name}",condition="Reconciled",status="False"} == 1`,
+      expr: `(elwosa_operator_stack_condition{namespace="${ns}",stack="${ctx.name}",condition="Reconciled",status="False"} == 1) ${FROM_LEADER}`,
       for: '15m',
       severity: 'warning',
       summary:
