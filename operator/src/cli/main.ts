@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderCrdYaml } from '../api/crd.js';
 import { updateReference } from '../api/reference.js';
+import { parseWatchNamespaces } from '../controller/cache.js';
 import { operatorRbac } from '../controller/rbac.js';
 import { loadDashboards } from '../dashboards.js';
 import { renderManifest } from '../render.js';
@@ -14,9 +15,11 @@ const USAGE = `usage:
   elwosa-operator render -f <stack.yaml> [--no-monitoring-crds] [--no-cloudnativepg] [--dashboards <dir>]
   elwosa-operator crd [-o <file>]
   elwosa-operator docs -f docs/operator.md   (regenerates the spec and status reference tables)
-  elwosa-operator rbac [--namespace elwosa-system]   (the operator's ClusterRole, Role and bindings)
+  elwosa-operator rbac [--namespace elwosa-system] [--watch-namespaces ns1,ns2]
+                      (the operator's ClusterRole or per-namespace Roles, the Lease Role, bindings)
   elwosa-operator run [--lease-namespace <ns>] [--lease-name elwosa-operator] [--probe-port 8080]
-                      [--dashboards-dir <dir>]   (in-cluster, or KUBECONFIG / ~/.kube/config)`;
+                      [--dashboards-dir <dir>] [--watch-namespaces ns1,ns2]
+                      (in-cluster, or KUBECONFIG / ~/.kube/config)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,9 +62,13 @@ async function main(argv: string[]): Promise<number> {
     case 'rbac': {
       const { values } = parseArgs({
         args: rest,
-        options: { namespace: { type: 'string', default: 'elwosa-system' } },
+        options: {
+          namespace: { type: 'string', default: 'elwosa-system' },
+          'watch-namespaces': { type: 'string' },
+        },
       });
-      process.stdout.write(toYamlStream(operatorRbac(values.namespace)));
+      const watch = parseWatchNamespaces(values['watch-namespaces']);
+      process.stdout.write(toYamlStream(operatorRbac(values.namespace, 'elwosa-operator', watch)));
       return 0;
     }
     case 'run': {

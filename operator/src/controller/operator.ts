@@ -5,6 +5,7 @@ import { loadDashboards } from '../dashboards.js';
 import type { Capabilities, Dashboard } from '../specs/context.js';
 import { LABEL, MANAGED_BY } from '../specs/meta.js';
 import { OPERATOR_VERSION } from '../version.js';
+import { NamespacedCache, type ObjectCache } from './cache.js';
 import { EventRecorder } from './events.js';
 import { type ProbeServer, startProbeServer } from './http.js';
 import { type InformerEvent, ResilientInformer } from './informer.js';
@@ -50,6 +51,11 @@ export interface OperatorOptions {
   writeQps: number;
   writeBurst: number;
   defaultMetrics: boolean;
+  /**
+   * Namespaces to watch (stacks, their objects, GPU pods), one informer per kind and namespace;
+   * empty: all namespaces. Dashboard ConfigMaps in another namespace need it in the list too.
+   */
+  watchNamespaces: readonly string[];
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -72,6 +78,7 @@ export function defaultOptions(): OperatorOptions {
     writeQps: 200,
     writeBurst: 400,
     defaultMetrics: true,
+    watchNamespaces: [],
     log: (level, message, fields) => {
       const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
       if (level === 'info') process.stdout.write(`${line}\n`);
@@ -87,7 +94,10 @@ export class Operator {
   private readonly leaseApi: KubeApi;
   private readonly elector: LeaderElector;
   private readonly reconciler: Reconciler;
+  /** Every informer, by kind and namespace ('*': all namespaces). */
   private readonly informers = new Map<string, ResilientInformer>();
+  /** What the reconciler reads, by kind: the informer, or the informers of the watch list together. */
+  private readonly caches = new Map<string, ObjectCache>();
   private readonly lastGeneration = new Map<string, number | undefined>();
   private queue: WorkQueue | undefined;
   private probes: ProbeServer | undefined;
@@ -132,7 +142,7 @@ export class Operator {
     );
     this.reconciler = new Reconciler({
       api: this.api,
-      cache: (kind) => this.informers.get(kindKey(kind)),
+      cache: (kind) => this.caches.get(kindKey(kind)),
       capabilities: () => this.capabilities(),
       dashboards: this.options.dashboards ?? loadDashboards(),
       events: new EventRecorder(this.api, this.options.identity, (err) =>
@@ -141,6 +151,7 @@ export class Operator {
       metrics: this.metrics,
       operatorVersion: OPERATOR_VERSION,
       pollMs: this.options.pollMs,
+      ...(this.options.watchNamespaces.length > 0 ? { namespaces: this.options.watchNamespaces } : {}),
     });
   }
 
@@ -228,8 +239,8 @@ export class Operator {
       (event, obj) => this.onChildEvent(KINDS.pod, event, obj),
     );
     // Child caches first, so the first reconciles see existing objects; then the stacks.
-    await Promise.all([...owned, pods].map((i) => i.start()));
-    await stackInformer.start();
+    await Promise.all([...owned, pods].flat().map((i) => i.start()));
+    await Promise.all(stackInformer.map((i) => i.start()));
     queue.start();
     this.resyncTimer = setInterval(() => this.resync(), this.options.resyncMs);
     this.resyncTimer.unref();
@@ -243,18 +254,40 @@ export class Operator {
     await queue?.stop();
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
     this.informers.clear();
+    this.caches.clear();
     this.lastGeneration.clear();
     if (queue) this.options.log('info', 'stopped leading', { identity: this.options.identity });
     this.metrics.leader.set(0);
   }
 
+  /** The informers of a kind: one for all namespaces, or one per watched namespace. */
   private informer(
     kind: Kind,
+    labelSelector: string | undefined,
+    onEvent: (event: InformerEvent, obj: KubeObjectJson) => void,
+  ): ResilientInformer[] {
+    const namespaces = this.options.watchNamespaces;
+    if (namespaces.length === 0) {
+      const informer = this.namespaceInformer(kind, undefined, labelSelector, onEvent);
+      this.caches.set(kindKey(kind), informer);
+      return [informer];
+    }
+    const byNamespace = new Map(
+      namespaces.map((ns) => [ns, this.namespaceInformer(kind, ns, labelSelector, onEvent)] as const),
+    );
+    this.caches.set(kindKey(kind), new NamespacedCache(byNamespace));
+    return [...byNamespace.values()];
+  }
+
+  private namespaceInformer(
+    kind: Kind,
+    namespace: string | undefined,
     labelSelector: string | undefined,
     onEvent: (event: InformerEvent, obj: KubeObjectJson) => void,
   ): ResilientInformer {
     const informer = new ResilientInformer(this.kc, this.api, {
       kind,
+      ...(namespace ? { namespace } : {}),
       ...(labelSelector ? { labelSelector } : {}),
       onEvent,
       onError: (k, err) => {
@@ -266,7 +299,7 @@ export class Operator {
       },
       restartBaseMs: this.options.informerRestartBaseMs,
     });
-    this.informers.set(kindKey(kind), informer);
+    this.informers.set(`${kindKey(kind)}|${namespace ?? '*'}`, informer);
     return informer;
   }
 
@@ -301,7 +334,7 @@ export class Operator {
 
   private resync(): void {
     this.discovery = undefined;
-    for (const s of this.informers.get(kindKey(KINDS.stack))?.list() ?? [])
+    for (const s of this.caches.get(kindKey(KINDS.stack))?.list() ?? [])
       this.queue?.add(stackKey(s.metadata.namespace ?? '', s.metadata.name));
   }
 

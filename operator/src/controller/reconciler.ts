@@ -27,10 +27,10 @@ import {
 } from '../specs/monitoring.js';
 import { names } from '../specs/names.js';
 import { redisUrlRef } from '../specs/redis.js';
+import type { ObjectCache } from './cache.js';
 import { normaliseTime } from './conditions.js';
 import type { EventRecorder } from './events.js';
 import { transitionEvents } from './events.js';
-import type { ResilientInformer } from './informer.js';
 import { KINDS, type Kind, kindOf, OWNED_KINDS } from './kinds.js';
 import { isStatus, type KubeApi, type KubeObjectJson } from './kube-api.js';
 import type { OperatorMetrics } from './metrics.js';
@@ -51,7 +51,9 @@ const CREATED = 'created';
 export interface ReconcilerDeps {
   api: KubeApi;
   /** The informer cache of a kind, when the operator keeps one. */
-  cache: (kind: Kind) => ResilientInformer | undefined;
+  cache: (kind: Kind) => ObjectCache | undefined;
+  /** The watched namespaces (undefined: all); lists of kinds without a cache stay within them. */
+  namespaces?: readonly string[];
   capabilities: () => Promise<Capabilities>;
   dashboards: readonly Dashboard[];
   events: EventRecorder;
@@ -326,10 +328,18 @@ export class Reconciler {
                 o.metadata.labels?.[LABEL.stack] === name &&
                 o.metadata.labels?.[LABEL.stackNamespace] === namespace,
             )
-        : (await this.deps.api.list(kind, undefined, selector)).items;
+        : await this.listEverywhere(kind, selector);
       out.push(...items.map((o) => ({ ...o, apiVersion: kind.apiVersion, kind: kind.kind })));
     }
     return out;
+  }
+
+  /** A list across the watched namespaces (one cluster-wide list when all are watched). */
+  private async listEverywhere(kind: Kind, selector: string): Promise<KubeObjectJson[]> {
+    const namespaces = this.deps.namespaces;
+    if (!namespaces) return (await this.deps.api.list(kind, undefined, selector)).items;
+    const lists = await Promise.all(namespaces.map((ns) => this.deps.api.list(kind, ns, selector)));
+    return lists.flatMap((l) => l.items);
   }
 
   /** Deletion: remove what garbage collection cannot (objects in other namespaces), then the finalizer. */

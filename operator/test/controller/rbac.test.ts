@@ -6,7 +6,7 @@ import {
 } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { describe, expect, it } from 'vitest';
 import { KINDS, OWNED_KINDS } from '../../src/controller/kinds.js';
-import { operatorRbac } from '../../src/controller/rbac.js';
+import { clusterScopedRules, namespacedRules, operatorRbac } from '../../src/controller/rbac.js';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 const allows = (rules: Rule[], apiVersion: string, resource: string, verb: string) => {
@@ -47,5 +47,31 @@ describe('operator RBAC', () => {
     expect(role.metadata.namespace).toBe('ops');
     for (const verb of ['get', 'create', 'update'])
       expect(allows(role.rules, 'coordination.k8s.io/v1', 'leases', verb)).toBe(true);
+  });
+});
+
+describe('operator RBAC with a namespace watch list', () => {
+  type Obj = { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[] };
+  const objects = operatorRbac('ops', 'elwosa-operator', ['team-a', 'monitoring', 'team-a']) as Obj[];
+
+  it('renders a Role and RoleBinding per watched namespace, no ClusterRole, and the Lease Role', () => {
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'Role team-a/elwosa-operator',
+      'RoleBinding team-a/elwosa-operator',
+      'Role monitoring/elwosa-operator',
+      'RoleBinding monitoring/elwosa-operator',
+      'Role ops/elwosa-operator-leader-election',
+      'RoleBinding ops/elwosa-operator-leader-election',
+    ]);
+    for (const o of objects)
+      expect(() => new (o.kind === 'Role' ? Role : RoleBinding)(o as never).validate()).not.toThrow();
+  });
+
+  it('gives each watched namespace the rules the ClusterRole has when watching all', () => {
+    const [all] = operatorRbac('ops') as Obj[];
+    expect(clusterScopedRules()).toEqual([]);
+    expect(all?.rules).toEqual(namespacedRules());
+    for (const o of objects.filter((x) => x.kind === 'Role' && x.metadata.name === 'elwosa-operator'))
+      expect(o.rules).toEqual(namespacedRules());
   });
 });
