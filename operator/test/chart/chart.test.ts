@@ -76,7 +76,9 @@ describe('chart: helm lint and template', () => {
         const namespaced = !['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding'].includes(
           o.kind,
         );
-        expect(o.metadata.namespace, where).toBe(namespaced ? NAMESPACE : undefined);
+        expect(namespaced ? [NAMESPACE, ...(set.namespaces ?? [])] : [undefined], where).toContain(
+          o.metadata.namespace,
+        );
         expect(o.metadata.labels?.['app.kubernetes.io/managed-by'], where).toBe('Helm');
       }
     },
@@ -160,7 +162,8 @@ describe('chart: the operator Deployment', () => {
     const src = readFileSync(repoPath('operator', 'src', 'cli', 'run.ts'), 'utf8');
     const known = new Set([...src.matchAll(/'([a-z-]+)': \{ type:/g)].map((m) => `--${m[1]}`));
     const [, set] = [0, VALUE_SETS.find((s) => s.name.startsWith('RBAC off'))!];
-    for (const values of [{}, set.values]) {
+    const watch = VALUE_SETS.find((s) => s.name.startsWith('watchNamespaces'))!;
+    for (const values of [{}, set.values, watch.values]) {
       const [, ...args] = podSpec(await template(values)).containers[0]!.args;
       for (const arg of args) expect(known, arg).toContain(arg.split('=')[0]);
     }
@@ -175,6 +178,16 @@ describe('chart: the operator Deployment', () => {
     expect(
       await templateError({ metrics: { service: { enabled: false }, serviceMonitor: { enabled: true } } }),
     ).toMatch(/needs metrics.service.enabled/);
+    expect(await templateError({ watchNamespaces: ['team-a', 'Team_B'] })).toMatch(/watchNamespaces/);
+    expect(await templateError({ watchNamespaces: ['team-a', 'team-a'] })).toMatch(/watchNamespaces/);
+  });
+
+  it('passes watchNamespaces to the operator, and nothing without it', async () => {
+    const args = async (values: object) => podSpec(await template(values)).containers[0]!.args;
+    expect((await args({})).some((a) => a.startsWith('--watch-namespaces'))).toBe(false);
+    expect(await args({ watchNamespaces: ['team-a', 'monitoring'] })).toContain(
+      '--watch-namespaces=team-a,monitoring',
+    );
   });
 });
 

@@ -118,15 +118,29 @@ const triples = (rules: Rule[]) =>
     ),
   );
 
-let objects: Manifest[];
-let server: TestApiServer;
-let child: ChildProcess | undefined;
-let output = '';
+interface Run {
+  objects: Manifest[];
+  server: TestApiServer;
+  output: string;
+}
+const children = new Set<ChildProcess>();
+const servers: TestApiServer[] = [];
 
-beforeAll(async () => {
-  [objects] = await Promise.all([template({}), buildOperator()]);
+/**
+ * Renders the chart with `values`, runs the operator CLI with the Deployment's arguments and
+ * environment against a fresh test API server, creates the stacks, waits for `up`, deletes the
+ * stacks in `finalized` namespaces and waits for their finalizers, then stops the operator.
+ */
+async function runWithChart(
+  values: object,
+  stacks: { file: string; namespace: string; mutate?: (s: { spec: unknown }) => void }[],
+  up: (server: TestApiServer) => boolean,
+  finalized: string[],
+): Promise<Run> {
+  const objects = await template(values);
   const cluster = await startTestCluster({ readyDelayMs: 5, capacity: { 'nvidia.com/gpu': 0 } });
-  server = cluster.server;
+  const server = cluster.server;
+  servers.push(server);
   for (const crd of [...monitoringCrds(), cloudNativePgCrd()]) installCrd(server.store, crd);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'elwosa-rbac-'));
@@ -152,87 +166,117 @@ beforeAll(async () => {
   const args = container.args.map((a) => (a.startsWith('--probe-port=') ? `--probe-port=${probePort}` : a));
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig };
   for (const e of container.env) env[e.name] = e.value ?? (e.name === 'POD_NAMESPACE' ? NAMESPACE : '');
-  child = spawn(process.execPath, [repoPath('operator', 'bin', 'elwosa-operator.js'), ...args], {
+  const child = spawn(process.execPath, [repoPath('operator', 'bin', 'elwosa-operator.js'), ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  const run: Run = { objects, server, output: '' };
   child.stdout?.on('data', (d) => {
-    output += d;
+    run.output += d;
   });
   child.stderr?.on('data', (d) => {
-    output += d;
+    run.output += d;
   });
 
-  // Three stacks in three namespaces: dashboards into Grafana's namespace, GPU pods that cannot
-  // be scheduled, CloudNativePG, external data stores; then every stack is deleted (finalizer).
-  createStack(server.store, readRepoFile('examples', 'kind.yaml'), (s) => {
-    (s.metadata as { namespace: string }).namespace = 'team-a';
-    s.spec = {
-      ...(s.spec as object),
-      monitoring: { grafanaDashboards: { enabled: true, namespace: 'monitoring' } },
-    };
-  });
-  createStack(server.store, readRepoFile('examples', 'gpu.yaml'), (s) => {
-    (s.metadata as { namespace: string }).namespace = 'team-b';
-  });
-  createStack(server.store, readRepoFile('examples', 'external-db.yaml'), (s) => {
-    (s.metadata as { namespace: string }).namespace = 'team-c';
-  });
-  const readyIn = (name: string, ns: string) =>
-    conditionOf(stackOf(server, name, ns), 'Ready')?.status === 'True';
-  const gpuReported = () =>
-    conditionOf(stackOf(server, 'prod', 'team-b'), 'InferenceReady')?.reason === 'GpuUnschedulable';
+  for (const stack of stacks)
+    createStack(server.store, readRepoFile('examples', stack.file), (s) => {
+      (s.metadata as { namespace: string }).namespace = stack.namespace;
+      stack.mutate?.(s as { spec: unknown });
+    });
+  await waitFor(() => up(server), 45_000, `the stacks to come up\n${run.output}`, 50);
+  const stackType = server.store.resourceType('elwosa.io', 'v1alpha1', 'elwosastacks')!;
+  for (const ns of finalized)
+    for (const s of server.store.list(stackType, ns))
+      server.store.delete(stackType, ns, (s.metadata as { name: string }).name);
   await waitFor(
-    () => readyIn('dev', 'team-a') && gpuReported(),
-    45_000,
-    `the stacks to come up\n${output}`,
-    50,
-  );
-  const stacks = server.store.resourceType('elwosa.io', 'v1alpha1', 'elwosastacks')!;
-  for (const [ns, name] of [
-    ['team-a', 'dev'],
-    ['team-b', 'prod'],
-    ['team-c', 'ext'],
-  ] as const) {
-    if (stackOf(server, name, ns)) server.store.delete(stacks, ns, name);
-  }
-  await waitFor(
-    () => ['team-a', 'team-b', 'team-c'].every((ns) => server.store.list(stacks, ns).length === 0),
+    () => finalized.every((ns) => server.store.list(stackType, ns).length === 0),
     30_000,
-    `the stacks to be finalized\n${output}`,
+    `the stacks to be finalized\n${run.output}`,
     50,
   );
   // Graceful shutdown releases the Lease (an update).
   child.kill('SIGTERM');
-  await new Promise((r) => child?.once('exit', r));
-  child = undefined;
+  await new Promise((r) => child.once('exit', r));
+  children.delete(child);
+  return run;
+}
+
+const readyIn = (server: TestApiServer, name: string, ns: string) =>
+  conditionOf(stackOf(server, name, ns), 'Ready')?.status === 'True';
+const gpuReportedIn = (server: TestApiServer, ns: string) =>
+  conditionOf(stackOf(server, 'prod', ns), 'InferenceReady')?.reason === 'GpuUnschedulable';
+const dashboardsTo = (namespace: string) => (s: { spec: unknown }) => {
+  s.spec = { ...(s.spec as object), monitoring: { grafanaDashboards: { enabled: true, namespace } } };
+};
+
+/** Requests the rendered RBAC denies (with the namespace each was made in), and what was seen. */
+function audit(run: Run) {
+  const sa = (find(run.objects, 'Deployment').spec as { template: { spec: { serviceAccountName: string } } })
+    .template.spec.serviceAccountName;
+  const denied = new Set<string>();
+  const discovery = new Set<string>();
+  const seen = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const r of run.server.requests) {
+    const a = accessOf(r);
+    if ('nonResource' in a) {
+      discovery.add(`${r.method} ${a.nonResource}`);
+      continue;
+    }
+    seen.add(`${a.verb} ${a.group}/${a.resource}`);
+    namespaces.add(a.namespace ?? '(cluster)');
+    if (!allowedBy(run.objects, sa, a))
+      denied.add(`${a.verb} ${a.group}/${a.resource} in ${a.namespace ?? '(cluster)'}`);
+  }
+  return { denied, discovery, seen, namespaces };
+}
+
+/** Watching all namespaces: three stacks in three namespaces, dashboards into Grafana's. */
+let all: Run;
+/** Watching team-a, team-b and monitoring: the same, and a stack in team-c that must be ignored. */
+let listed: Run;
+const WATCHED = ['team-a', 'team-b', 'monitoring'];
+
+beforeAll(async () => {
+  await buildOperator();
+  // Three stacks in three namespaces: dashboards into Grafana's namespace, GPU pods that cannot
+  // be scheduled, CloudNativePG, external data stores; then every stack is deleted (finalizer).
+  [all, listed] = await Promise.all([
+    runWithChart(
+      {},
+      [
+        { file: 'kind.yaml', namespace: 'team-a', mutate: dashboardsTo('monitoring') },
+        { file: 'gpu.yaml', namespace: 'team-b' },
+        { file: 'external-db.yaml', namespace: 'team-c' },
+      ],
+      (server) => readyIn(server, 'dev', 'team-a') && gpuReportedIn(server, 'team-b'),
+      ['team-a', 'team-b', 'team-c'],
+    ),
+    runWithChart(
+      { watchNamespaces: WATCHED },
+      [
+        { file: 'kind.yaml', namespace: 'team-a', mutate: dashboardsTo('monitoring') },
+        { file: 'gpu.yaml', namespace: 'team-b' },
+        { file: 'kind.yaml', namespace: 'team-c' },
+      ],
+      (server) => readyIn(server, 'dev', 'team-a') && gpuReportedIn(server, 'team-b'),
+      ['team-a', 'team-b'],
+    ),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
-  child?.kill('SIGKILL');
-  await server?.stop();
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(servers.map((s) => s.stop()));
 });
 
 describe('chart RBAC', () => {
   it('allows every request the operator made while running with the chart’s arguments', () => {
-    const sa = (find(objects, 'Deployment').spec as { template: { spec: { serviceAccountName: string } } })
-      .template.spec.serviceAccountName;
-    const denied = new Set<string>();
-    const discovery = new Set<string>();
-    const seen = new Set<string>();
-    for (const r of server.requests) {
-      const a = accessOf(r);
-      if ('nonResource' in a) {
-        // Discovery: GETs that Kubernetes' default system:discovery ClusterRole grants to every
-        // authenticated user.
-        discovery.add(`${r.method} ${a.nonResource}`);
-        continue;
-      }
-      seen.add(`${a.verb} ${a.group}/${a.resource}`);
-      if (!allowedBy(objects, sa, a))
-        denied.add(`${a.verb} ${a.group}/${a.resource} in ${a.namespace ?? '(cluster)'}`);
-    }
+    const { denied, discovery, seen } = audit(all);
     expect([...denied]).toEqual([]);
+    // Discovery: GETs that Kubernetes' default system:discovery ClusterRole grants to every
+    // authenticated user.
     for (const d of discovery) expect(d).toMatch(/^GET \/(version|apis?(\/[^/]+){0,2})$/);
     // The run exercised the interesting verbs: leader election, apply, status, events, cleanup.
     for (const expected of [
@@ -251,6 +295,7 @@ describe('chart RBAC', () => {
   it('notices a request the chart does not grant', () => {
     const sa = 'elwosa-elwosa-operator';
     const deny = (method: string, p: string) => accessOf({ method, path: p, watch: false }) as Access;
+    const { objects } = all;
     expect(allowedBy(objects, sa, deny('PATCH', '/apis/apps/v1/namespaces/x/deployments/d'))).toBe(true);
     expect(
       allowedBy(objects, sa, deny('DELETE', '/apis/elwosa.io/v1alpha1/namespaces/x/elwosastacks/s')),
@@ -273,9 +318,81 @@ describe('chart RBAC', () => {
       unknown,
       { rules: Rule[] },
     ];
-    const rendered = (kind: string) => triples((find(objects, kind) as Manifest & { rules: Rule[] }).rules);
+    const rendered = (kind: string) =>
+      triples((find(all.objects, kind) as Manifest & { rules: Rule[] }).rules);
     expect([...rendered('ClusterRole')].sort()).toEqual([...triples(clusterRole.rules)].sort());
     expect([...rendered('Role')].sort()).toEqual([...triples(role.rules)].sort());
-    expect(find(objects, 'Role').metadata.namespace).toBe(NAMESPACE);
+    expect(find(all.objects, 'Role').metadata.namespace).toBe(NAMESPACE);
+  });
+});
+
+describe('chart RBAC with watchNamespaces', () => {
+  it('runs the operator with the list and allows every request by the Role of its namespace', () => {
+    const args = (
+      find(listed.objects, 'Deployment').spec as { template: { spec: { containers: { args: string[] }[] } } }
+    ).template.spec.containers[0]!.args;
+    expect(args).toContain(`--watch-namespaces=${WATCHED.join(',')}`);
+    const { denied, discovery, seen, namespaces } = audit(listed);
+    expect([...denied]).toEqual([]);
+    for (const d of discovery) expect(d).toMatch(/^GET \/(version|apis?(\/[^/]+){0,2})$/);
+    // Only the watched namespaces and the Lease's: no cluster-wide list or watch.
+    expect([...namespaces].sort()).toEqual([...WATCHED, NAMESPACE].sort());
+    for (const expected of [
+      'watch elwosa.io/elwosastacks',
+      'patch elwosa.io/elwosastacks/status',
+      'patch /configmaps',
+      'delete /configmaps',
+      'watch /pods',
+      'update coordination.k8s.io/leases',
+    ])
+      expect(seen, expected).toContain(expected);
+    // The dashboards went to the watched Grafana namespace (and were deleted with the stack).
+    for (const method of ['PATCH', 'DELETE'])
+      expect(
+        listed.server.requests.some(
+          (r) => r.method === method && r.path.startsWith('/api/v1/namespaces/monitoring/configmaps/'),
+        ),
+        method,
+      ).toBe(true);
+  });
+
+  it('ignores a stack in a namespace it does not watch', () => {
+    const ignored = stackOf(listed.server, 'dev', 'team-c') as
+      | { metadata: { finalizers?: string[] }; status?: unknown }
+      | undefined;
+    expect(ignored).toBeDefined();
+    expect(ignored?.status).toBeUndefined();
+    expect(ignored?.metadata.finalizers ?? []).toEqual([]);
+    expect(listed.server.requests.filter((r) => r.path.includes('/namespaces/team-c/'))).toEqual([]);
+  });
+
+  it('renders a Role and RoleBinding per watched namespace, no ClusterRole, as the code declares', () => {
+    const { objects } = listed;
+    expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+    const expected = operatorRbac(NAMESPACE, 'elwosa-operator', WATCHED) as unknown as (Manifest & {
+      rules?: Rule[];
+    })[];
+    const summary = (list: (Manifest & { rules?: Rule[] })[]) =>
+      list
+        .filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')
+        .map((o) => ({
+          kind: o.kind,
+          namespace: o.metadata.namespace,
+          leader: o.metadata.name.endsWith('-leader-election'),
+          rules: o.rules ? [...triples(o.rules)].sort() : undefined,
+        }))
+        .sort((a, b) =>
+          `${a.kind}/${a.namespace}/${a.leader}`.localeCompare(`${b.kind}/${b.namespace}/${b.leader}`),
+        );
+    expect(summary(objects as never)).toEqual(summary(expected));
+    const sa = 'elwosa-elwosa-operator';
+    const access = (method: string, p: string) => accessOf({ method, path: p, watch: false }) as Access;
+    expect(allowedBy(objects, sa, access('PATCH', '/apis/apps/v1/namespaces/team-a/deployments/d'))).toBe(
+      true,
+    );
+    expect(allowedBy(objects, sa, access('PATCH', '/apis/apps/v1/namespaces/team-c/deployments/d'))).toBe(
+      false,
+    );
+    expect(allowedBy(objects, sa, access('GET', '/apis/apps/v1/deployments'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // The value sets the chart tests render: defaults and the options that change what is rendered.
 import { parse } from 'yaml';
 import { readRepoFile } from '../support/fixtures.js';
-import { STACK_API } from './helm.js';
+import { NAMESPACE, STACK_API } from './helm.js';
 
 const kindStack = parse(readRepoFile('examples', 'kind.yaml')) as { spec: object };
 
@@ -12,6 +12,8 @@ export interface ValueSet {
   args?: string[];
   /** Kinds rendered besides the defaults' (or instead, when `kinds` is given). */
   kinds: string[];
+  /** Namespaces besides the release namespace that namespaced objects may be rendered in. */
+  namespaces?: string[];
 }
 
 const DEFAULT_KINDS = [
@@ -53,6 +55,18 @@ export const VALUE_SETS: ValueSet[] = [
       metrics: { service: { enabled: false } },
     },
     kinds: ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment'],
+  },
+  {
+    name: 'watchNamespaces (a Role and RoleBinding per namespace, no ClusterRole)',
+    values: { watchNamespaces: ['team-a', 'monitoring', NAMESPACE] },
+    kinds: [
+      'ServiceAccount',
+      'CustomResourceDefinition',
+      ...['Role', 'RoleBinding'].flatMap((k) => [k, k, k, k]),
+      'Service',
+      'Deployment',
+    ],
+    namespaces: ['team-a', 'monitoring'],
   },
   {
     name: 'RBAC off, pinned image, scheduling and extras',
