@@ -87,6 +87,26 @@ describe('elwosa-operator CLI', () => {
       stderr: expect.stringContaining('expected apiVersion elwosa.io/v1alpha1'),
     });
   });
+
+  it('run reads the watch list from --watch-namespaces or ELWOSA_WATCH_NAMESPACES, and checks it', async () => {
+    // Refused before any connection: the option, then the environment variable.
+    await expect(
+      run(process.execPath, [BIN, 'run', '--watch-namespaces=team-a,Bad_NS']),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('invalid namespace in the watch list: "Bad_NS"'),
+    });
+    await expect(
+      run(process.execPath, [BIN, 'run'], { env: { ...process.env, ELWOSA_WATCH_NAMESPACES: 'x,-y' } }),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('"-y"') });
+    const { stdout } = await run(process.execPath, [BIN, 'rbac', '--watch-namespaces=team-a']);
+    expect(
+      parseAllDocuments(stdout).map((d) => {
+        const o = d.toJS() as { kind: string; metadata: { namespace?: string } };
+        return `${o.kind} ${o.metadata.namespace}`;
+      }),
+    ).toEqual(['Role team-a', 'RoleBinding team-a', 'Role elwosa-system', 'RoleBinding elwosa-system']);
+  });
 });
 
 describe('elwosa-operator run', () => {
