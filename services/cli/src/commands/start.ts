@@ -38,7 +38,8 @@ export async function startCommand(targetSpec: string): Promise<RunningService[]
   } catch (err) {
     logger.fatal({ err }, 'start failed');
     await deps.lifecycle.shutdown('start failed');
-    process.exit(1);
+    deps.lifecycle.exitAfterFlush(1);
+    return running;
   }
   logger.info({ targets: running.map((r) => `${r.target}:${r.port}`) }, 'ELWOSA started');
   return running;

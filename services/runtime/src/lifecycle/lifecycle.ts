@@ -58,16 +58,26 @@ export class Lifecycle {
     this.logger.warn({ err: String(err), phase }, 'shutdown hook failed');
   }
 
+  /** Exits once buffered log lines are written (at most 1 s later). */
+  exitAfterFlush(code: number): void {
+    setTimeout(() => process.exit(code), 1000).unref();
+    try {
+      this.logger.flush(() => process.exit(code));
+    } catch {
+      process.exit(code);
+    }
+  }
+
   /** Installs SIGTERM/SIGINT handlers that shut down and exit (code 0, or 1 past the grace period). */
   installSignalHandlers(): void {
     const handle = (signal: NodeJS.Signals) => {
       if (this.shuttingDown) return;
       const deadline = setTimeout(() => {
         this.logger.error('grace period elapsed; exiting');
-        process.exit(1);
+        this.exitAfterFlush(1);
       }, this.graceMs);
       deadline.unref();
-      void this.shutdown(signal).then(() => process.exit(0));
+      void this.shutdown(signal).then(() => this.exitAfterFlush(0));
     };
     process.on('SIGTERM', handle);
     process.on('SIGINT', handle);

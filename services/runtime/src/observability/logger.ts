@@ -44,5 +44,8 @@ export function createLogger(config: LoggerConfig): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };
-  return config.destination ? pino(options, config.destination) : pino(options);
+  // Stdout is written asynchronously: lines logged in the same tick share one write instead of a
+  // write(2) per line (measured: synchronous per-request lines doubled a request's CPU cost).
+  // The lifecycle flushes it before the process exits.
+  return pino(options, config.destination ?? pino.destination({ dest: 1, sync: false }));
 }
