@@ -3,7 +3,8 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
+
+export { reachable } from '../lib.mjs';
 
 const rolesScript = new URL('./roles.mjs', import.meta.url).pathname;
 
@@ -75,23 +76,6 @@ export async function tokenKit(userCount = 1) {
     tokens,
     close: () => new Promise((r) => server.close(r)),
   };
-}
-
-export function reachable(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export function percentile(sorted, p) {

@@ -18,7 +18,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
+import { median, reachable, round } from '../lib.mjs';
 
 const root = new URL('../../', import.meta.url);
 const runtimeDist = new URL('services/runtime/dist/index.js', root);
@@ -334,31 +334,4 @@ function cpuOf(child) {
     child.once('message', (m) => resolve(m.cpuMs));
     child.send('cpu');
   });
-}
-
-function reachable(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round(x, digits) {
-  return Number(x.toFixed(digits));
 }

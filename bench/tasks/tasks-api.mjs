@@ -18,6 +18,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { median, reachable, round } from '../lib.mjs';
 
 const root = new URL('../../', import.meta.url);
 const bin = new URL('services/cli/bin/elwosa.js', root).pathname;
@@ -408,31 +409,4 @@ function freePort() {
       srv.close(() => resolve(port));
     });
   });
-}
-
-function reachable(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round(x, digits) {
-  return Number(x.toFixed(digits));
 }

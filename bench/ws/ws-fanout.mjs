@@ -19,8 +19,8 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { reachable, round } from '../lib.mjs';
 import { runServer } from './servers.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -241,25 +241,7 @@ function stop(child) {
   });
 }
 
-function reachable(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const round = (x, digits) => Number(x.toFixed(digits));
 const mb = (bytes) => round(bytes / 2 ** 20, 1);
 
 const role = process.env.BENCH_ROLE;
