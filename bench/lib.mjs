@@ -1,4 +1,5 @@
 // Small helpers shared by the benchmark harnesses.
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 
 const DEFAULT_PORTS = { 'redis:': 6379, 'rediss:': 6379, 'postgres:': 5432, 'postgresql:': 5432 };
@@ -29,4 +30,29 @@ export function median(xs) {
 
 export function round(x, digits) {
   return Number(x.toFixed(digits));
+}
+
+/**
+ * An Ed25519 key (its public JWK with kid `bench`) and one access token per user, shaped like
+ * the auth service's (typ at+jwt, iss/aud `elwosa`, 1 h).
+ */
+export async function benchTokens(userCount) {
+  const { SignJWT, exportJWK, generateKeyPair } = await import('jose');
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' };
+  const users = Array.from({ length: userCount }, () => ({ sub: randomUUID(), sid: randomUUID() }));
+  const now = Math.floor(Date.now() / 1000);
+  const tokens = await Promise.all(
+    users.map(({ sub, sid }) =>
+      new SignJWT({ sid, roles: ['user'] })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' })
+        .setSubject(sub)
+        .setIssuer('elwosa')
+        .setAudience('elwosa')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .sign(privateKey),
+    ),
+  );
+  return { jwk, users, tokens };
 }

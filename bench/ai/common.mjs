@@ -4,7 +4,9 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 
-export { reachable } from '../lib.mjs';
+import { benchTokens, reachable } from '../lib.mjs';
+
+export { reachable };
 
 const rolesScript = new URL('./roles.mjs', import.meta.url).pathname;
 
@@ -48,28 +50,12 @@ export async function stopAll(roles) {
 
 /** A JWKS server and a signer of access tokens the bridge accepts; `users` have live sessions. */
 export async function tokenKit(userCount = 1) {
-  const { SignJWT, exportJWK, generateKeyPair } = await import('jose');
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' };
+  const { jwk, users, tokens } = await benchTokens(userCount);
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ keys: [jwk] }));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const users = Array.from({ length: userCount }, () => ({ sub: randomUUID(), sid: randomUUID() }));
-  const now = Math.floor(Date.now() / 1000);
-  const tokens = await Promise.all(
-    users.map(({ sub, sid }) =>
-      new SignJWT({ sid, roles: ['user'] })
-        .setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' })
-        .setSubject(sub)
-        .setIssuer('elwosa')
-        .setAudience('elwosa')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 3600)
-        .sign(privateKey),
-    ),
-  );
   return {
     jwksUrl: `http://127.0.0.1:${server.address().port}/jwks`,
     users,

@@ -18,7 +18,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { median, reachable, round } from '../lib.mjs';
+import { benchTokens, median, reachable, round } from '../lib.mjs';
 
 const root = new URL('../../', import.meta.url);
 const runtimeDist = new URL('services/runtime/dist/index.js', root);
@@ -38,7 +38,6 @@ else await main();
 
 async function main() {
   const autocannon = (await import('autocannon')).default;
-  const { SignJWT, exportJWK, generateKeyPair } = await import('jose');
   const durationS = Number(process.env.DURATION_S ?? 5);
   const rounds = Number(process.env.ROUNDS ?? 2);
   const connections = Number(process.env.CONNECTIONS ?? 50);
@@ -49,22 +48,7 @@ async function main() {
   if (upstreamKind === 'auth')
     return benchAgainst('auth', { autocannon, durationS, rounds, connections, useRedis, redisUrl, pgUrl });
 
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' };
-  const users = Array.from({ length: connections }, () => ({ sub: randomUUID(), sid: randomUUID() }));
-  const now = Math.floor(Date.now() / 1000);
-  const tokens = await Promise.all(
-    users.map(({ sub, sid }) =>
-      new SignJWT({ sid, roles: ['user'] })
-        .setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' })
-        .setSubject(sub)
-        .setIssuer('elwosa')
-        .setAudience('elwosa')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 3600)
-        .sign(privateKey),
-    ),
-  );
+  const { jwk, users, tokens } = await benchTokens(connections);
   const shared = {
     BENCH_UPSTREAM: 'stand-in',
     BENCH_JWK: JSON.stringify(jwk),
