@@ -1,28 +1,25 @@
 // The client commands as real child processes against `elwosa start --target all` (embedded
 // backends, free ports): login (with and without MFA), tasks add/list/done/rm, automatic token
 // refresh, logout, and one-line errors with non-zero exit codes.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test-support/ports.ts';
+import {
+  ELWOSA_BIN,
+  isolatedEnv,
+  type RunningPlatformProcess,
+  startPlatformProcess,
+} from '../../../test-support/platform-process.ts';
 import { totpCode } from '../../auth/src/crypto/totp.js';
 import { Api, PASSWORD, registerAndLogin } from '../../auth/test/client.js';
 
-const BIN = path.resolve(import.meta.dirname, '../bin/elwosa.js');
-const PORT_VARS = ['GATEWAY', 'AUTH', 'CHAT', 'TASKS', 'AI_BRIDGE', 'NOTIFICATIONS', 'MEMORY', 'ANALYTICS'];
-
 let dataDir: string;
 let configHome: string;
-let platform: ChildProcess;
+let platform: RunningPlatformProcess | undefined;
 let gatewayUrl: string;
 const EMAIL = 'cli-user@example.com';
-
-function baseEnv(): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _d, REDIS_URL: _r, ELWOSA_URL: _u, XDG_CONFIG_HOME: _x, ...inherited } = process.env;
-  return inherited;
-}
 
 interface Run {
   code: number | null;
@@ -31,8 +28,8 @@ interface Run {
 }
 
 function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...baseEnv(), ELWOSA_URL: gatewayUrl, XDG_CONFIG_HOME: configHome, ...options.env },
+  const child = spawn(process.execPath, [ELWOSA_BIN, ...args], {
+    env: { ...isolatedEnv(), ELWOSA_URL: gatewayUrl, XDG_CONFIG_HOME: configHome, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -55,47 +52,25 @@ const storedSession = async () =>
     }
   ).sessions[gatewayUrl];
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`platform exited early with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('platform not ready in time');
-}
-
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'elwosa-cli-platform-'));
   configHome = await mkdtemp(path.join(tmpdir(), 'elwosa-cli-config-'));
-  const env: Record<string, string> = {
+  platform = await startPlatformProcess({
     ELWOSA_DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     ELWOSA_RATE_LIMIT_PER_MINUTE: '10000',
-  };
-  for (const name of PORT_VARS) env[`ELWOSA_PORT_${name}`] = String(await freePort());
-  gatewayUrl = `http://127.0.0.1:${env.ELWOSA_PORT_GATEWAY}`;
-  platform = spawn(process.execPath, [BIN, 'start', '--target', 'all'], {
-    env: { ...baseEnv(), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitReady(gatewayUrl, platform);
+  gatewayUrl = platform.gatewayUrl;
   const reg = await new Api(gatewayUrl).post('/api/auth/register', {
     email: EMAIL,
     password: PASSWORD,
     name: 'CLI',
   });
   expect(reg.status).toBe(202);
-}, 90_000);
+}, 200_000);
 
 afterAll(async () => {
-  if (platform && platform.exitCode === null) {
-    const exited = new Promise((r) => platform.once('exit', r));
-    platform.kill('SIGTERM');
-    await exited;
-  }
+  await platform?.stop();
   await rm(dataDir, { recursive: true, force: true });
   await rm(configHome, { recursive: true, force: true });
 });
