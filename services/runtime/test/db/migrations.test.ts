@@ -9,6 +9,7 @@ import type { TestDatabase } from '../../../../test-support/db.js';
 import { MigrationError } from '../../src/db/migrations/errors.js';
 import { migrationChecksum } from '../../src/db/migrations/files.js';
 import { pendingMigrations, runMigrations } from '../../src/db/migrations/runner.js';
+import { advisoryLockKey } from '../../src/db/migrations/sql.js';
 import { backendKinds, createDatabase } from './backends.js';
 
 const INIT = '20260101000000_init';
@@ -264,7 +265,15 @@ describe.each(backendKinds())('runMigrations (%s PostgreSQL)', (kind) => {
     await runMigrations(options);
     await writeMigration(dir, ADD_NOTE, 'SELECT 1/0;');
     await expect(runMigrations(options)).rejects.toMatchObject({ code: 'FAILED' });
-    const locks = await db.pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    // pg_locks is cluster-wide and other test files take advisory locks concurrently: count only
+    // this runner's key in this database.
+    const locks = await db.pool.query(
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND objsubid = 1
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+      [advisoryLockKey(schema)],
+    );
     expect(locks.rows[0].n).toBe(0);
   });
 });
