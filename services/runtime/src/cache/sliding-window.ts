@@ -9,7 +9,10 @@ export interface SlidingWindowState {
   /** Requests counted in the window after this decision. */
   count: number;
   now: number;
-  /** Timestamp of the oldest / newest counted request (`now` when none). */
+  /**
+   * Timestamp of the oldest / newest counted request (`now` when none). `oldest` is only read for a
+   * denial; the Redis adapter reports `now` for both when the request was admitted.
+   */
   oldest: number;
   newest: number;
 }
