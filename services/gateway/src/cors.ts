@@ -1,6 +1,7 @@
 // CORS with an allow-list (config.corsOrigins). Credentials are allowed, so the allowed origin
 // is echoed and never `*` (a `*` in the list is ignored with a warning); a disallowed origin
 // gets no Access-Control-Allow-Origin at all. Preflights are answered here and end the request.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
@@ -56,22 +57,42 @@ export function corsDecision(
   return { kind: 'allowed', preflight, headers };
 }
 
+/** Adds `value` to the response's Vary header unless it is already listed. */
+export function appendVary(res: ServerResponse, value: string): void {
+  const current = res.getHeader('Vary');
+  const listed = current === undefined ? '' : String(current);
+  if (listed.split(',').some((v) => v.trim().toLowerCase() === value.toLowerCase() || v.trim() === '*'))
+    return;
+  res.setHeader('Vary', listed ? `${listed}, ${value}` : value);
+}
+
+/**
+ * Sets the CORS headers of `req`'s response; answers a preflight (204, with `answerHeaders`) and
+ * returns true when it did, so the caller stops there.
+ */
+export function applyCors(
+  allowList: ReadonlySet<string>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  answerHeaders?: ReadonlyMap<string, string>,
+): boolean {
+  const requestedMethod = req.headers['access-control-request-method'];
+  const decision = corsDecision(allowList, req.method ?? 'GET', req.headers.origin, requestedMethod);
+  // The answer depends on Origin whenever there is an allow-list: caches must key on it.
+  if (allowList.size > 0) appendVary(res, 'Origin');
+  if (decision.kind === 'allowed') res.setHeaders(new Map(Object.entries(decision.headers)));
+  const preflight = req.method === 'OPTIONS' && requestedMethod !== undefined;
+  if (preflight && decision.kind !== 'none') {
+    if (answerHeaders) res.setHeaders(answerHeaders as Map<string, string>);
+    res.statusCode = 204;
+    res.end();
+    return true;
+  }
+  return false;
+}
+
 export function corsMiddleware(allowList: ReadonlySet<string>): RequestHandler {
   return (req, res, next) => {
-    const decision = corsDecision(
-      allowList,
-      req.method,
-      req.headers.origin,
-      req.headers['access-control-request-method'],
-    );
-    // The answer depends on Origin whenever there is an allow-list: caches must key on it.
-    if (allowList.size > 0) res.vary('Origin');
-    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-    if (decision.kind === 'allowed') res.set(decision.headers);
-    if (preflight && decision.kind !== 'none') {
-      res.status(204).end();
-      return;
-    }
-    next();
+    if (!applyCors(allowList, req, res)) next();
   };
 }

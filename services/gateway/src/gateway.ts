@@ -1,16 +1,18 @@
 // startGateway: the gateway target (port 8080). Composes the host (health, metrics, request id,
-// helmet, problem+json errors), CORS, the request pipeline (http-handler.ts), the proxy and the
-// WebSocket endpoint, and wires them into the process lifecycle.
+// helmet, problem+json errors), the proxied requests' path in front of express
+// (upstream-handler.ts), CORS, the dashboard and the gateway's own routes behind it
+// (own-routes.ts), the WebSocket endpoint, and wires them into the process lifecycle.
 import type { HttpServerHandle, PlatformDeps, RouteSpec, RunningService } from '@elwosa/runtime';
 import { buildOpenApiDocument, createServiceHost } from '@elwosa/runtime';
 import type { RequestHandler } from 'express';
 import type { JWTVerifyGetKey } from 'jose';
 import { corsAllowList, corsMiddleware } from './cors.js';
-import { createGatewayHandler } from './http-handler.js';
+import { createAdmission } from './identity/admission.js';
 import { createLiveMetrics } from './live/live-metrics.js';
 import { replayUserEvents } from './live/replay.js';
 import { startUserEventRelay } from './live/user-event-relay.js';
 import { createGatewayMetrics } from './metrics.js';
+import { createOwnRoutesHandler } from './own-routes.js';
 import { MAX_BODY_BYTES } from './proxy/body.js';
 import { type BreakerSettings, DEFAULT_BREAKER_SETTINGS } from './proxy/breakers.js';
 import { createProxy } from './proxy/proxy.js';
@@ -19,6 +21,7 @@ import { clientAddress } from './ratelimit/client-address.js';
 import { createRateLimiter } from './ratelimit/limiter.js';
 import { createRateLimitStep } from './ratelimit/rate-limit-step.js';
 import { compileApiKeyRoutes, compilePublicRoutes } from './routing/public-routes.js';
+import { createUpstreamHandler } from './upstream-handler.js';
 import { createWebStatic, webDistDir } from './web/static.js';
 import { ConnectionRegistry } from './ws/hub.js';
 import { DEFAULT_HEARTBEAT_MS } from './ws/protocol.js';
@@ -49,17 +52,18 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 
 export async function startGateway(deps: PlatformDeps, options: GatewayOptions): Promise<RunningGateway> {
   const { config } = deps;
-  // The request handler needs the host's verifier, so it is built after the host; the host's
+  // The own-routes handler needs the host's verifiers, so it is built after the host; the host's
   // `before` list reaches it through this closure.
-  let handleRequest: RequestHandler | undefined;
+  let ownRoutes: RequestHandler | undefined;
+  const allowedOrigins = corsAllowList(config.corsOrigins, deps.logger);
   const host = createServiceHost({
     target: 'gateway',
     deps,
     ...(options.tokenKeys ? { tokenKeys: options.tokenKeys } : {}),
     before: [
-      corsMiddleware(corsAllowList(config.corsOrigins, deps.logger)),
+      corsMiddleware(allowedOrigins),
       createWebStatic({ distDir: options.webDistDir ?? webDistDir(deps.env) }),
-      (req, res, next) => handleRequest!(req, res, next),
+      (req, res, next) => ownRoutes!(req, res, next),
     ],
   });
   const metrics = createGatewayMetrics(host.metrics.registry);
@@ -78,24 +82,34 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     maxBodyBytes,
     metrics,
   });
-  handleRequest = createGatewayHandler({
-    verifier: host.verifier,
+  const admit = createAdmission({
+    tokenVerifier: host.tokenVerifier,
+    sessionCheck: host.sessionCheck,
     apiKeyVerifier: host.apiKeyVerifier,
-    isPublic: compilePublicRoutes(options.routeSpecs),
-    acceptsApiKeys: compileApiKeyRoutes(options.routeSpecs),
     rateLimit,
-    proxy,
-    maxBodyBytes,
+  });
+  ownRoutes = createOwnRoutesHandler({
+    admit,
     openApiJson: JSON.stringify(
       buildOpenApiDocument({ title: 'ELWOSA API', version: '0.1.0' }, options.routeSpecs),
     ),
   });
+  const upstreamHandler = createUpstreamHandler({
+    envelope: host.envelope,
+    admit,
+    isPublic: compilePublicRoutes(options.routeSpecs),
+    acceptsApiKeys: compileApiKeyRoutes(options.routeSpecs),
+    proxy,
+    corsAllowList: allowedOrigins,
+    trustProxyHops: config.trustProxyHops,
+    maxBodyBytes,
+    logger: host.logger,
+  });
   const hub = new ConnectionRegistry();
   const liveMetrics = createLiveMetrics(host.metrics.registry);
   const upgrades = createUpgradeHandler({
-    verifier: host.verifier,
+    admit,
     sessionCheck: host.sessionCheck,
-    rateLimit,
     hub,
     metrics,
     liveMetrics,
@@ -113,7 +127,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     metrics: liveMetrics,
     logger: host.logger,
   });
-  const running = await host.start();
+  const running = await host.start({ front: upstreamHandler });
   running.server.server.on('upgrade', upgrades.handle);
   deps.lifecycle.on('stop', () => upgrades.shutdown(Math.max(1000, deps.lifecycle.graceMs / 2)));
   deps.lifecycle.on('close', async () => {

@@ -27,7 +27,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     }),
     upstreamErrors: new Counter({
       name: 'gateway_upstream_errors_total',
-      help: 'Upstream calls that failed, by kind (connect, timeout, reset, breaker_open)',
+      help: 'Upstream calls that failed, by kind (connect, timeout, reset, breaker_open, invalid_response)',
       labelNames: ['upstream', 'kind'] as const,
       registers,
     }),

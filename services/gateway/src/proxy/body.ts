@@ -3,15 +3,9 @@
 // body that grows past it is refused before the upstream is contacted, and an idempotent
 // request can be replayed once after a connect error.
 import type { IncomingMessage } from 'node:http';
-import { problems } from '@elwosa/runtime';
+import { hasBody, problems } from '@elwosa/runtime';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  if (length !== undefined) return length !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
-}
 
 /** Throws 413 when the declared length is over the limit. */
 export function checkDeclaredLength(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): void {

@@ -23,9 +23,13 @@ const HOP_BY_HOP = new Set([
   'expect',
 ]);
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+const NOTHING_LISTED: ReadonlySet<string> = new Set();
+/** Connection values that name no header (the common case: no set to build). */
+const PLAIN_CONNECTION = new Set(['keep-alive', 'close']);
+
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  if (!value) return new Set();
+  if (!value || PLAIN_CONNECTION.has(value.toLowerCase())) return NOTHING_LISTED;
   return new Set(
     value
       .split(',')
@@ -37,7 +41,8 @@ function connectionListed(headers: IncomingHttpHeaders): Set<string> {
 function copyEndToEnd(headers: IncomingHttpHeaders, drop: (name: string) => boolean): HeaderMap {
   const listed = connectionListed(headers);
   const out: HeaderMap = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop(name)) continue;
     out[name] = value;
   }
@@ -67,7 +72,20 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: Forwa
   return out;
 }
 
-/** Headers of the upstream response passed to the client; CORS stays the gateway's decision. */
-export function downstreamResponseHeaders(incoming: IncomingHttpHeaders): HeaderMap {
-  return copyEndToEnd(incoming, (name) => name.startsWith('access-control-'));
+/**
+ * Headers of the upstream response passed to the client: CORS stays the gateway's decision; a
+ * Vary the gateway has already set (Origin, for CORS) is kept alongside the upstream's; and each
+ * of `required` (the security headers; names in lower case) the upstream did not send is added.
+ */
+export function downstreamResponseHeaders(
+  incoming: IncomingHttpHeaders,
+  ownVary?: string | number | string[],
+  required?: ReadonlyMap<string, string>,
+): HeaderMap {
+  const out = copyEndToEnd(incoming, (name) => name.startsWith('access-control-'));
+  const upstreamVary = out.vary;
+  if (ownVary !== undefined && upstreamVary !== undefined)
+    out.vary = `${String(ownVary)}, ${String(upstreamVary)}`;
+  if (required) for (const [name, value] of required) if (out[name] === undefined) out[name] = value;
+  return out;
 }

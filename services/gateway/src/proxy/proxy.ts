@@ -2,8 +2,9 @@
 // (SERVICES-NOTES: without keep-alive, throughput collapses), through the upstream's circuit
 // breaker, and streams the response back. Failures become problem+json: 502 unreachable, 504 timeout,
 // 503 breaker open; a client that goes away aborts the upstream call.
-import { injectTraceHeaders, type Target } from '@elwosa/runtime';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpProblem, injectTraceHeaders, SECURITY_HEADERS, type Target } from '@elwosa/runtime';
+import type { Context } from '@opentelemetry/api';
 import { BREAKER_STATE_VALUE, type GatewayMetrics } from '../metrics.js';
 import { readBody } from './body.js';
 import { BreakerOpenError, type BreakerSettings, UpstreamBreakers } from './breakers.js';
@@ -17,6 +18,11 @@ import {
 } from './upstream-client.js';
 import { breakerOpenProblem, UpstreamError, upstreamProblem } from './upstream-errors.js';
 
+/** The security headers every answer carries, in the lower case of upstream response headers. */
+const REQUIRED_HEADERS: ReadonlyMap<string, string> = new Map(
+  [...SECURITY_HEADERS].map(([name, value]) => [name.toLowerCase(), value]),
+);
+
 export interface ProxyOptions {
   serviceUrls: Readonly<Record<Target, string>>;
   timeouts: UpstreamTimeouts;
@@ -25,15 +31,24 @@ export interface ProxyOptions {
   metrics: GatewayMetrics;
 }
 
+/** Where and how a request goes upstream. */
+export interface ForwardTarget {
+  target: Target;
+  /** The normalised path and the query string. */
+  pathAndQuery: string;
+  /** Headers the gateway vouches for (the trusted identity). */
+  identityHeaders: Record<string, string>;
+  /** The client address and scheme, resolved with the trusted proxy hops. */
+  clientIp: string;
+  protocol: string;
+  requestId: string;
+  /** The trace context of this hop, passed upstream as traceparent. */
+  trace: Context;
+}
+
 export interface ReverseProxy {
-  /** Forwards `req` to `target` at `pathAndQuery` with `extraHeaders` (trusted identity) added. */
-  forward(
-    req: Request,
-    res: Response,
-    target: Target,
-    pathAndQuery: string,
-    extraHeaders: Record<string, string>,
-  ): Promise<void>;
+  /** Forwards `req` upstream and streams the answer into `res`. */
+  forward(req: IncomingMessage, res: ServerResponse, to: ForwardTarget): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,26 +77,29 @@ export function createProxy(options: ProxyOptions): ReverseProxy {
   }
 
   return {
-    async forward(req, res, target, pathAndQuery, extraHeaders) {
+    async forward(req, res, to) {
+      const { target } = to;
       const body = await readBody(req, options.maxBodyBytes);
       const abort = new AbortController();
       res.once('close', () => {
         if (!res.writableFinished) abort.abort();
       });
-      const trace: Record<string, string> = {};
-      injectTraceHeaders(trace);
+      const extra: Record<string, string> = {};
+      injectTraceHeaders(extra, to.trace);
+      Object.assign(extra, to.identityHeaders);
       const headers = upstreamRequestHeaders(req.headers, {
-        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        protocol: req.protocol,
+        clientIp: to.clientIp,
+        protocol: to.protocol,
         host: req.headers.host,
-        requestId: req.id,
-        extra: { ...trace, ...extraHeaders },
+        requestId: to.requestId,
+        extra,
       });
       if (body !== undefined) headers['content-length'] = String(body.length);
+      const method = req.method ?? 'GET';
       const call: UpstreamCall = {
         upstream: target,
-        url: new URL(`${options.serviceUrls[target]}${pathAndQuery}`),
-        method: req.method,
+        url: new URL(`${options.serviceUrls[target]}${to.pathAndQuery}`),
+        method,
         headers,
         body,
         signal: abort.signal,
@@ -91,29 +109,26 @@ export function createProxy(options: ProxyOptions): ReverseProxy {
       if (!upstreamRes) return;
       const status = upstreamRes.statusCode;
       metrics.upstreamDuration.observe(
-        { upstream: target, method: req.method, status_code: String(status) },
+        { upstream: target, method, status_code: String(status) },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
-      res.writeHead(status, downstreamResponseHeaders(upstreamRes.headers));
-      await streamBody(upstreamRes, res);
+      try {
+        res.writeHead(
+          status,
+          downstreamResponseHeaders(upstreamRes.headers, res.getHeader('Vary'), REQUIRED_HEADERS),
+        );
+      } catch {
+        // A header node refuses to send (an invalid character): 502, and the body is not read, so
+        // the upstream call is aborted rather than left to its body timeout.
+        upstreamRes.body.discard();
+        metrics.upstreamErrors.inc({ upstream: target, kind: 'invalid_response' });
+        throw new HttpProblem(502, 'the upstream service sent an invalid response');
+      }
+      await upstreamRes.body.pipeTo(res);
     },
     async close() {
       breakers.shutdown();
       await dispatcher.close();
     },
   };
-}
-
-/**
- * Streams the upstream body. An upstream that breaks off or stays silent past the idle timeout
- * (undici's bodyTimeout) ends the client response; a client that goes away aborts the upstream
- * call through the request's signal.
- */
-function streamBody(upstreamRes: UpstreamResponse, res: Response): Promise<void> {
-  const body = upstreamRes.body;
-  return new Promise((resolve) => {
-    body.once('error', () => res.destroy());
-    res.once('close', resolve);
-    body.pipe(res);
-  });
 }

@@ -5,7 +5,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  type AccessTokenVerifier,
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
   problems,
@@ -15,11 +14,10 @@ import {
 } from '@elwosa/runtime';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { authenticate } from '../identity/authenticate.js';
+import type { Admit } from '../identity/admission.js';
 import type { LiveMetrics } from '../live/live-metrics.js';
 import type { ReplayResult } from '../live/replay.js';
 import type { GatewayMetrics } from '../metrics.js';
-import type { RateLimitStep } from '../ratelimit/rate-limit-step.js';
 import { normalizePath, splitTarget } from '../routing/normalize-path.js';
 import { GatewayConnection } from './connection.js';
 import type { ConnectionRegistry } from './hub.js';
@@ -28,10 +26,10 @@ import { CLOSE_CODES, MAX_PAYLOAD_BYTES, WS_PATH, WS_SUBPROTOCOL } from './proto
 import { redactTarget, upgradeAuthorization } from './token.js';
 
 export interface UpgradeOptions {
-  verifier: AccessTokenVerifier;
+  /** Token, live session and rate limit, as for proxied requests. */
+  admit: Admit;
   /** Re-checked on every heartbeat: a revoked session's connection is closed. */
   sessionCheck: SessionCheck;
-  rateLimit: RateLimitStep;
   hub: ConnectionRegistry;
   metrics: GatewayMetrics;
   liveMetrics: LiveMetrics;
@@ -116,14 +114,12 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
       return;
     }
     const authorization = upgradeAuthorization(req.headers, new URLSearchParams(query));
-    const auth = await authenticate(options.verifier, authorization);
-    const limit = await options.rateLimit(auth.identity?.userId, options.clientIp(req));
-    const problem = limit.problem ?? auth.problem;
-    if (problem) {
-      reject(socket, problem, requestId, limit.headers);
+    const admission = await options.admit({ authorization, credential: 'token', ip: options.clientIp(req) });
+    const identity = admission.identity;
+    if (admission.problem || !identity) {
+      reject(socket, admission.problem ?? problems.unauthorized(), requestId, admission.headers);
       return;
     }
-    const identity = auth.identity!;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new GatewayConnection(ws, identity, {
         heartbeatMs: options.heartbeatMs,

@@ -1,5 +1,6 @@
 // RFC 9457 problem details. Every error a service returns is one of these, with `status`
 // equal to the HTTP status, and never a stack trace.
+import type { ServerResponse } from 'node:http';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -95,3 +96,48 @@ export const problems = {
   unavailable: (detail = 'a dependency is unavailable; retry shortly', retryAfterSeconds = 1) =>
     new HttpProblem(503, detail, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
 };
+
+/** Answers with `problem` as the whole response (a raw node response; express apps use it too). */
+export function writeProblem(
+  res: ServerResponse,
+  problem: HttpProblem,
+  requestId?: string,
+  instance?: string,
+): void {
+  const body = JSON.stringify(problem.toBody(requestId, instance));
+  res.statusCode = problem.status;
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** Maps a dependency error (database, cache …) to a problem, or returns undefined. */
+export type ErrorMapper = (err: unknown) => HttpProblem | undefined;
+
+/** Where problemForError reports what it resolved (a pino logger fits). */
+export interface ProblemLog {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * The problem a failed request is answered with: an HttpProblem as it is, else the first
+ * mapper's, else a 500 (logged at error, with the error). Server-side failures (5xx) that did
+ * map are logged at warn.
+ */
+export function problemForError(err: unknown, mappers: readonly ErrorMapper[], log: ProblemLog): HttpProblem {
+  let problem = err instanceof HttpProblem ? err : undefined;
+  for (const map of mappers) {
+    if (problem) break;
+    problem = map(err);
+  }
+  if (!problem) {
+    log.error({ err }, 'unhandled error');
+    return new HttpProblem(500, 'internal error');
+  }
+  if (problem.status >= 500) {
+    log.warn({ err: err instanceof Error ? err.message : err, status: problem.status }, 'request failed');
+  }
+  return problem;
+}

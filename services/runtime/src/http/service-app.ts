@@ -3,17 +3,14 @@
 import './express-request.js';
 import { context } from '@opentelemetry/api';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, Router } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Readiness } from '../lifecycle/readiness.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
-import { contextFromHeaders } from '../observability/trace-context.js';
-import { HttpProblem, PROBLEM_CONTENT_TYPE, problems } from './problem.js';
-import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
+import { type ErrorMapper, HttpProblem, problemForError, problems, writeProblem } from './problem.js';
+import { hasBody } from './request-body.js';
+import { createRequestEnvelope, OPERATIONAL_PATHS, type RequestEnvelope } from './request-envelope.js';
 import { sanitizeJson } from './safe-json.js';
-
-/** Maps a dependency error (database, cache …) to a problem, or returns undefined. */
-export type ErrorMapper = (err: unknown) => HttpProblem | undefined;
+import { applySecurityHeaders } from './security-headers.js';
 
 export interface ServiceAppOptions {
   service: string;
@@ -34,9 +31,10 @@ export interface ServiceApp {
   app: Express;
   /** Where the service mounts its routes. */
   router: Router;
+  /** Request id, trace context, access log and metrics; for handlers that bypass express. */
+  envelope: RequestEnvelope;
 }
 
-const OPERATIONAL_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 function routeTemplate(req: express.Request): string {
@@ -45,13 +43,9 @@ function routeTemplate(req: express.Request): string {
   return OPERATIONAL_PATHS.has(req.path) ? req.path : '<unmatched>';
 }
 
-function hasBody(req: express.Request): boolean {
-  const length = req.headers['content-length'];
-  if (length !== undefined) return length !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
-}
-
-function bodyParserProblem(err: { type?: string; status?: number }): HttpProblem | undefined {
+/** body-parser's errors (they carry a `type`) as the problem each means. */
+const mapBodyParserError: ErrorMapper = (err) => {
+  if (!err || typeof err !== 'object' || !('type' in err)) return undefined;
   switch (err.type) {
     case 'entity.too.large':
       return problems.payloadTooLarge();
@@ -67,19 +61,7 @@ function bodyParserProblem(err: { type?: string; status?: number }): HttpProblem
     default:
       return undefined;
   }
-}
-
-export function sendProblem(
-  res: express.Response,
-  problem: HttpProblem,
-  requestId?: string,
-  instance?: string,
-): void {
-  res.status(problem.status);
-  res.set(problem.headers);
-  res.type(PROBLEM_CONTENT_TYPE);
-  res.send(JSON.stringify(problem.toBody(requestId, instance)));
-}
+};
 
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { service, logger, metrics, readiness } = options;
@@ -88,31 +70,28 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.set('trust proxy', options.trustProxyHops ?? 0);
   app.set('etag', false);
 
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    req.id = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
-    req.log = logger.child({ reqId: req.id });
-    res.setHeader('X-Request-Id', req.id);
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeTemplate(req);
-      metrics.httpDuration.observe(
-        { service, method: req.method, route, status_code: String(res.statusCode) },
-        seconds,
-      );
-      const entry = { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
-      if (OPERATIONAL_PATHS.has(req.path)) req.log.debug(entry, 'request');
-      else req.log.info(entry, 'request');
-    });
-    context.with(contextFromHeaders(req.headers), next);
+  const envelope = createRequestEnvelope({ service, logger, metrics });
+  // req.log, a child logger carrying the request id, is made on first use: most requests never
+  // log anything but their access line.
+  const childLoggers = new WeakMap<express.Request, Logger>();
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: express.Request): Logger {
+      let child = childLoggers.get(this);
+      if (!child) {
+        child = logger.child({ reqId: this.id });
+        childLoggers.set(this, child);
+      }
+      return child;
+    },
   });
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      crossOriginResourcePolicy: { policy: 'same-origin' },
-    }),
-  );
+  app.use((req, res, next) => {
+    const opened = envelope(req, res, () => routeTemplate(req));
+    req.id = opened.id;
+    applySecurityHeaders(res);
+    context.with(opened.context, next);
+  });
 
   if (options.healthEndpoints !== false) {
     app.get('/healthz', (_req, res) => {
@@ -125,7 +104,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         return;
       }
       const detail = report.draining ? 'draining' : 'a dependency is not ready';
-      sendProblem(res, new HttpProblem(503, detail, { extensions: { checks: report.checks } }), req.id);
+      writeProblem(res, new HttpProblem(503, detail, { extensions: { checks: report.checks } }), req.id);
     });
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType);
@@ -158,31 +137,16 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     next(problems.notFound(`no route for ${req.method} ${req.path}`));
   });
 
+  const mappers: ErrorMapper[] = [mapBodyParserError, ...(options.errorMappers ?? [])];
   const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
-    let problem: HttpProblem | undefined;
-    if (err instanceof HttpProblem) problem = err;
-    else if (err && typeof err === 'object' && 'type' in err)
-      problem = bodyParserProblem(err as { type?: string });
-    for (const map of options.errorMappers ?? []) {
-      if (problem) break;
-      problem = map(err);
-    }
-    if (!problem) {
-      req.log.error({ err }, 'unhandled error');
-      problem = new HttpProblem(500, 'internal error');
-    } else if (problem.status >= 500) {
-      req.log.warn(
-        { err: err instanceof Error ? err.message : err, status: problem.status },
-        'request failed',
-      );
-    }
+    const problem = problemForError(err, mappers, req.log);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    sendProblem(res, problem, req.id);
+    writeProblem(res, problem, req.id);
   };
   app.use(errorHandler);
 
-  return { app, router };
+  return { app, router, envelope };
 }

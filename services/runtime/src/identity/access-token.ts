@@ -1,5 +1,6 @@
 // Access-token verification (ARCHITECTURE.md §5): EdDSA only, iss, aud, typ and exp checked
-// with a small tolerance, then the session must still be live (revocation on the next request).
+// with a small tolerance. The live-session check (revocation on the next request) follows it in
+// every verifier a service uses: caching-verifier.ts (`withLiveSession`).
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { problems } from '../http/problem.js';
@@ -24,7 +25,6 @@ export interface AccessTokenVerifierOptions {
   keys: JWTVerifyGetKey;
   issuer: string;
   audience: string;
-  sessionCheck: SessionCheck;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -35,6 +35,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 export type AccessTokenVerifier = (authorization: string | undefined) => Promise<Identity>;
 
+/** The token's signature and claims; no session check (see `withLiveSession`). */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   return async (authorization) => {
     const token = bearerToken(authorization);
@@ -61,7 +62,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     }
     const claims = accessClaimsSchema.safeParse(payload);
     if (!claims.success) throw problems.unauthorized('invalid token');
-    if (!(await options.sessionCheck(claims.data))) throw problems.unauthorized('session revoked');
     return identityFromClaims(claims.data);
   };
 }

@@ -13,11 +13,10 @@ import {
 } from './access-token.js';
 import type { Identity } from './identity.js';
 
-export interface CachingVerifierOptions {
+export interface CachedTokenVerifierOptions {
   keys: JWTVerifyGetKey;
   issuer: string;
   audience: string;
-  sessionCheck: SessionCheck;
   maxEntries?: number;
   maxAgeMs?: number;
   now?: () => number;
@@ -28,8 +27,6 @@ interface Entry {
   expiresAt: number;
 }
 
-const alwaysLive: SessionCheck = async () => true;
-
 function expiryOf(token: string): number {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
     exp?: unknown;
@@ -37,14 +34,22 @@ function expiryOf(token: string): number {
   return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
 }
 
-export function createCachingVerifier(options: CachingVerifierOptions): AccessTokenVerifier {
+export interface CachingVerifierOptions extends CachedTokenVerifierOptions {
+  sessionCheck: SessionCheck;
+}
+
+/**
+ * Signature and claims only (cached), without the live-session check: for callers that run the
+ * session check themselves, alongside other work (the gateway batches it with the rate limit).
+ */
+export function createCachedTokenVerifier(options: CachedTokenVerifierOptions): AccessTokenVerifier {
   const maxEntries = options.maxEntries ?? 10_000;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const verifySignatureAndClaims = createAccessTokenVerifier({ ...options, sessionCheck: alwaysLive });
+  const verifySignatureAndClaims = createAccessTokenVerifier(options);
   const verified = new Map<string, Entry>();
 
-  async function identityOf(authorization: string | undefined): Promise<Identity> {
+  return async (authorization: string | undefined): Promise<Identity> => {
     const token = bearerToken(authorization);
     const cached = token === undefined ? undefined : verified.get(token);
     if (cached && cached.expiresAt > now()) return cached.identity;
@@ -53,16 +58,25 @@ export function createCachingVerifier(options: CachingVerifierOptions): AccessTo
     if (verified.size >= maxEntries) verified.delete(verified.keys().next().value!);
     verified.set(token!, { identity, expiresAt: Math.min(now() + maxAgeMs, expiryOf(token!)) });
     return identity;
-  }
-
-  return async (authorization) => {
-    const identity = await identityOf(authorization);
-    const live = await options.sessionCheck({
-      sub: identity.userId,
-      sid: identity.sessionId,
-      roles: identity.roles,
-    });
-    if (!live) throw problems.unauthorized('session revoked');
-    return identity;
   };
+}
+
+/** Throws 401 when the identity's session is no longer live (503 when that cannot be told). */
+export async function requireLiveSession(sessionCheck: SessionCheck, identity: Identity): Promise<Identity> {
+  const live = await sessionCheck({ sub: identity.userId, sid: identity.sessionId, roles: identity.roles });
+  if (!live) throw problems.unauthorized('session revoked');
+  return identity;
+}
+
+/** `verifyToken`, then the live-session check on every call. */
+export function withLiveSession(
+  verifyToken: AccessTokenVerifier,
+  sessionCheck: SessionCheck,
+): AccessTokenVerifier {
+  return async (authorization) => requireLiveSession(sessionCheck, await verifyToken(authorization));
+}
+
+/** The cached signature and claims check, then the live-session check on every call. */
+export function createCachingVerifier(options: CachingVerifierOptions): AccessTokenVerifier {
+  return withLiveSession(createCachedTokenVerifier(options), options.sessionCheck);
 }

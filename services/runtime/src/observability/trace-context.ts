@@ -26,7 +26,21 @@ export function installTracePropagation(): void {
   context.setGlobalContextManager(manager);
 }
 
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+// Trace and span ids come from a pool of random bytes refilled 4 kB at a time: a
+// randomBytes call per id was a measurable share of a proxied request's CPU.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function hex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const out = pool.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return out;
+}
 
 /** The context for an incoming request: continues the caller's trace with a new span id. */
 export function contextFromHeaders(headers: Record<string, string | string[] | undefined>): Context {

@@ -10,8 +10,8 @@ import {
   type PrismaClientLike,
   type PrismaHandle,
 } from '../db/prisma.js';
+import type { ErrorMapper } from '../http/problem.js';
 import { problems } from '../http/problem.js';
-import type { ErrorMapper } from '../http/service-app.js';
 import type { Readiness } from '../lifecycle/readiness.js';
 import type { Logger } from '../observability/logger.js';
 import type { PlatformDeps } from './platform-deps.js';

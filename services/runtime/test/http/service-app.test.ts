@@ -52,7 +52,6 @@ beforeAll(async () => {
       },
       issuer: 'x',
       audience: 'x',
-      sessionCheck: async () => true,
     }),
   );
   binder.bind(router, echoRoute, ({ body, params }) => ({
