@@ -1,5 +1,6 @@
 // The `elwosa` entry point.
 import { readFileSync } from 'node:fs';
+import { applyAllocatorSettings } from './allocator.js';
 import { parseCommand, USAGE, UsageError } from './args.js';
 import { CLIENT_USAGE } from './client/args.js';
 
@@ -11,6 +12,7 @@ async function main(argv: string[]): Promise<void> {
   const command = parseCommand(argv);
   switch (command.name) {
     case 'start':
+      applyAllocatorSettings();
       // Imported on demand: client commands never load the services.
       await (await import('./commands/start.js')).startCommand(command.targets);
       return;

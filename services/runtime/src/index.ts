@@ -27,6 +27,7 @@ export * from './identity/session-keys.js';
 export * from './lifecycle/http-server.js';
 export * from './lifecycle/lifecycle.js';
 export * from './lifecycle/readiness.js';
+export * from './lifecycle/startup-memory.js';
 export * from './observability/logger.js';
 export * from './observability/metrics.js';
 export * from './observability/redact.js';

@@ -1,6 +1,6 @@
 // `elwosa start --target …`: starts the chosen services in this process (backends first, the
 // gateway last) and shuts them down gracefully on SIGTERM/SIGINT.
-import { parseTargets, type RunningService, type Target } from '@elwosa/runtime';
+import { parseTargets, type RunningService, reclaimStartupMemory, type Target } from '@elwosa/runtime';
 import { UsageError } from '../args.js';
 import { createPlatform, loadPlatformConfig } from '../platform.js';
 import { availableTargets, serviceEntry } from '../service-registry.js';
@@ -41,6 +41,7 @@ export async function startCommand(targetSpec: string): Promise<RunningService[]
     deps.lifecycle.exitAfterFlush(1);
     return running;
   }
-  logger.info({ targets: running.map((r) => `${r.target}:${r.port}`) }, 'ELWOSA started');
+  const gcMs = Math.round(reclaimStartupMemory());
+  logger.info({ targets: running.map((r) => `${r.target}:${r.port}`), gcMs }, 'ELWOSA started');
   return running;
 }

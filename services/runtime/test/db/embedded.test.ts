@@ -24,6 +24,18 @@ afterAll(async () => {
 });
 
 describe('openEmbeddedPostgres', () => {
+  it('runs with a buffer pool sized for one user, not the 128 MB PostgreSQL default', async () => {
+    const db = await openEmbeddedPostgres({ dataDir: 'memory://' });
+    try {
+      const { rows } = await db.pool.query<{ shared_buffers: string; work_mem: string }>(
+        "SELECT current_setting('shared_buffers') AS shared_buffers, current_setting('work_mem') AS work_mem",
+      );
+      expect(rows[0]).toEqual({ shared_buffers: '16MB', work_mem: '2MB' });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('keeps the data in <dataDir>/pg across a restart', async () => {
     const dataDir = await tempDir();
     const first = await openEmbeddedPostgres({ dataDir });
@@ -55,6 +67,28 @@ describe('openEmbeddedPostgres', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('creates a new data directory with a throwaway instance (its initdb memory is freed), once', async () => {
+    const dataDir = await tempDir();
+    const messages: string[] = [];
+    const logger = {
+      info: (_: object, msg?: string) => void messages.push(msg ?? ''),
+      warn() {},
+      error() {},
+    };
+    const first = await openEmbeddedPostgres({ dataDir, logger });
+    await first.pool.query('CREATE TABLE kept (n int)');
+    await first.close();
+    expect(messages.filter((m) => m === 'embedded PostgreSQL initialised')).toHaveLength(1);
+    const second = await openEmbeddedPostgres({ dataDir, logger });
+    try {
+      expect((await second.pool.query('SELECT count(*)::int AS n FROM kept')).rows[0]).toEqual({ n: 0 });
+    } finally {
+      await second.close();
+    }
+    expect(messages.filter((m) => m === 'embedded PostgreSQL initialised')).toHaveLength(1);
+    expect(messages.filter((m) => m === 'embedded PostgreSQL started')).toHaveLength(2);
   });
 
   it('refuses a data directory another process or this one has open, and takes over a stale lock', async () => {
