@@ -6,10 +6,18 @@ import net from 'node:net';
 export const TEST_PG_URL = process.env.ELWOSA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.ELWOSA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
+const DEFAULT_PORTS: Record<string, number> = {
+  'redis:': 6379,
+  'rediss:': 6379,
+  'postgres:': 5432,
+  'postgresql:': 5432,
+};
+
+/** True when something accepts TCP connections at the URL's host and port within a second. */
+export function reachable(url: string): Promise<boolean> {
+  const { hostname, port, protocol } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
+    const socket = net.connect({ host: hostname, port: Number(port || DEFAULT_PORTS[protocol] || 80) });
     socket.setTimeout(1000);
     socket.once('connect', () => {
       socket.destroy();

@@ -1,23 +1,29 @@
 #!/usr/bin/env node
 // Gateway overhead: authenticated `GET /api/auth/me` through the gateway vs directly against
 // the upstream, in the same run (autocannon, 50 connections, one user per connection). Phases
-// alternate to spread machine noise over both sides. Prints one JSON line.
+// alternate to spread machine noise over both sides. At 50 connections both sides run at
+// saturation, where p50 is queueing (connections ÷ throughput); the hop's own latency is
+// measured separately, one request at a time (`sequential`). Prints one JSON line.
 //
 // UPSTREAM=auth (the default when PostgreSQL is reachable): the real auth service on a scratch
 // database (created and dropped by the bench), users registered and logged in through its API,
 // the gateway reading its JWKS. UPSTREAM=stand-in: the runtime's service host (express app,
 // helmet, access log, metrics) with `me` bound through the runtime binder, so it verifies the
 // JWT and checks the live session in the cache exactly as auth does, but without a database.
-// Gateway, upstream and load generator run in three processes (one target per process).
+// Gateway, upstream and load generator run in three processes (one target per process). A
+// bare proxy (node:http + undici dispatch, nothing but forwarding the Authorization header) is
+// measured in the same run as the floor of any Node proxy hop on this machine.
 //
 //   npx tsc -b && node bench/gateway/gateway-overhead.mjs
 //   env: UPSTREAM (auth | stand-in), PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
 //        REDIS_URL (redis://127.0.0.1:6379; in-process cache when unreachable), DURATION_S (5),
-//        ROUNDS (2), CONNECTIONS (50), LOG_LEVEL (info), BENCH_PROFILE (gateway|upstream: CPU
-//        profile of that process into /tmp/gwbench-prof), BENCH_LOGS (1: show the services' logs)
+//        ROUNDS (2), CONNECTIONS (50), SEQUENTIAL_REQUESTS (1000), LOG_LEVEL (info),
+//        BENCH_PROFILE (gateway|upstream: CPU profile of that process into /tmp/gwbench-prof),
+//        BENCH_LOGS (1: show the services' logs)
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { benchTokens, median, reachable, round } from '../lib.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -29,6 +35,9 @@ for (const dist of [runtimeDist, gatewayDist]) {
     process.exit(2);
   }
 }
+
+const SEQUENTIAL_REQUESTS = Number(process.env.SEQUENTIAL_REQUESTS ?? 1000);
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 const role = process.env.BENCH_ROLE;
 if (role) await child(role);
@@ -57,10 +66,7 @@ async function main() {
     ...(useRedis ? { BENCH_REDIS_URL: redisUrl } : {}),
   };
   const upstream = await spawnRole('upstream', shared);
-  const gateway = await spawnRole('gateway', {
-    ...shared,
-    BENCH_AUTH_URL: `http://127.0.0.1:${upstream.port}`,
-  });
+  const { gateway, bare } = await spawnProxies(shared, upstream);
   try {
     await measure({
       autocannon,
@@ -70,11 +76,12 @@ async function main() {
       useRedis,
       upstream,
       gateway,
+      bare,
       tokens,
       upstreamKind,
     });
   } finally {
-    await stopAll([upstream, gateway]);
+    await stopAll([upstream, gateway, bare]);
   }
 }
 
@@ -103,9 +110,10 @@ async function benchAgainst(_kind, o) {
   };
   let upstream;
   let gateway;
+  let bare;
   try {
     upstream = await spawnRole('upstream', shared);
-    gateway = await spawnRole('gateway', { ...shared, BENCH_AUTH_URL: `http://127.0.0.1:${upstream.port}` });
+    ({ gateway, bare } = await spawnProxies(shared, upstream));
     const base = `http://127.0.0.1:${upstream.port}/api/auth`;
     const post = (path, body) =>
       fetch(`${base}${path}`, {
@@ -125,9 +133,9 @@ async function benchAgainst(_kind, o) {
       if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
       tokens.push((await login.json()).accessToken);
     }
-    await measure({ ...o, upstream, gateway, tokens, upstreamKind: 'auth' });
+    await measure({ ...o, upstream, gateway, bare, tokens, upstreamKind: 'auth' });
   } finally {
-    await stopAll([upstream, gateway].filter(Boolean));
+    await stopAll([upstream, gateway, bare].filter(Boolean));
     await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }
 }
@@ -140,10 +148,15 @@ async function measure({
   useRedis,
   upstream,
   gateway,
+  bare,
   tokens,
   upstreamKind,
 }) {
-  const cpu = async () => ({ upstream: await cpuOf(upstream.child), gateway: await cpuOf(gateway.child) });
+  const cpu = async () => ({
+    upstream: await cpuOf(upstream.child),
+    gateway: await cpuOf(gateway.child),
+    bare: await cpuOf(bare.child),
+  });
   const run = async (port, seconds) => {
     let next = 0;
     const before = await cpu();
@@ -162,16 +175,34 @@ async function measure({
       non2xx: result.non2xx + result.errors + result.timeouts,
       upstreamCpuMsPerReq: (after.upstream - before.upstream) / result.requests.total,
       gatewayCpuMsPerReq: (after.gateway - before.gateway) / result.requests.total,
+      bareCpuMsPerReq: (after.bare - before.bare) / result.requests.total,
     };
   };
 
   await run(upstream.port, 1);
   await run(gateway.port, 1);
+  // The hop's own latency, without queueing: one request at a time, alternating sides.
+  const sequentialDirect = [];
+  const sequentialThrough = [];
+  for (let i = 0; i < SEQUENTIAL_REQUESTS; i++) {
+    sequentialDirect.push(await timedGet(upstream.port, tokens[i % tokens.length]));
+    sequentialThrough.push(await timedGet(gateway.port, tokens[i % tokens.length]));
+  }
+  const sequential = {
+    requests: SEQUENTIAL_REQUESTS,
+    directP50Ms: round(percentile(sequentialDirect, 0.5), 3),
+    gatewayP50Ms: round(percentile(sequentialThrough, 0.5), 3),
+    directP99Ms: round(percentile(sequentialDirect, 0.99), 3),
+    gatewayP99Ms: round(percentile(sequentialThrough, 0.99), 3),
+  };
+  sequential.addedP50Ms = round(sequential.gatewayP50Ms - sequential.directP50Ms, 3);
   const direct = [];
   const through = [];
+  const floor = [];
   for (let r = 0; r < rounds; r++) {
     direct.push(await run(upstream.port, durationS));
     through.push(await run(gateway.port, durationS));
+    floor.push(await run(bare.port, durationS));
   }
   const summary = (xs) => ({
     reqPerSec: Math.round(median(xs.map((x) => x.reqPerSec))),
@@ -181,10 +212,12 @@ async function measure({
     cpuMsPerRequest: {
       upstream: round(median(xs.map((x) => x.upstreamCpuMsPerReq)), 3),
       gateway: round(median(xs.map((x) => x.gatewayCpuMsPerReq)), 3),
+      bareProxy: round(median(xs.map((x) => x.bareCpuMsPerReq)), 3),
     },
   });
   const d = summary(direct);
   const g = summary(through);
+  const b = summary(floor);
   const throughputRatio = round(g.reqPerSec / d.reqPerSec, 3);
   const addedP50Ms = round(g.p50Ms - d.p50Ms, 2);
   console.log(
@@ -201,12 +234,26 @@ async function measure({
       rounds,
       direct: d,
       gateway: g,
+      bareProxy: b,
       throughputRatio,
+      bareProxyThroughputRatio: round(b.reqPerSec / d.reqPerSec, 3),
       addedP50Ms,
+      sequential,
       targets: { throughputRatio: '>= 0.6', addedP50Ms: '<= 2' },
       pass: throughputRatio >= 0.6 && addedP50Ms <= 2 && d.failed === 0 && g.failed === 0,
     }),
   );
+}
+
+/** The two hops in front of `upstream`: the gateway, and the bare proxy it is compared with. */
+async function spawnProxies(shared, upstream) {
+  const target = { BENCH_AUTH_URL: `http://127.0.0.1:${upstream.port}` };
+  const gateway = await spawnRole('gateway', { ...shared, ...target });
+  const bare = await spawnRole('bare-proxy', target).catch(async (err) => {
+    await stopAll([gateway]);
+    throw err;
+  });
+  return { gateway, bare };
 }
 
 function stopAll(roles) {
@@ -298,6 +345,8 @@ async function child(name) {
       },
     }));
     port = (await host.start()).port;
+  } else if (name === 'bare-proxy') {
+    port = await startBareProxy(process.env.BENCH_AUTH_URL);
   } else {
     const { startGateway } = await import(gatewayDist.href);
     port = (await startGateway(deps, { routeSpecs: [me], ...(tokenKeys ? { tokenKeys } : {}) })).port;
@@ -310,6 +359,66 @@ async function child(name) {
     process.send({ cpuMs: (user + system) / 1000 });
   });
   process.send({ port });
+}
+
+/** One authenticated GET /api/auth/me; its latency in ms. */
+function timedGet(port, token) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/auth/me',
+        agent: keepAlive,
+        headers: { authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`GET /api/auth/me: ${res.statusCode}`));
+          else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      },
+    );
+    req.once('error', reject);
+  });
+}
+
+function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** The floor: a proxy that only forwards (node:http in, undici dispatch out, body written through). */
+async function startBareProxy(origin) {
+  const { Agent } = await import('undici');
+  const agent = new Agent({ connections: 512, pipelining: 1, keepAliveTimeout: 30_000 });
+  const server = http.createServer((req, res) => {
+    agent.dispatch(
+      { origin, path: req.url, method: req.method, headers: { authorization: req.headers.authorization } },
+      {
+        onRequestStart() {},
+        onResponseStart(_controller, statusCode, headers) {
+          res.writeHead(statusCode, headers);
+        },
+        onResponseData(controller, chunk) {
+          if (!res.write(chunk)) {
+            controller.pause();
+            res.once('drain', () => controller.resume());
+          }
+        },
+        onResponseEnd() {
+          res.end();
+        },
+        onResponseError() {
+          res.destroy();
+        },
+      },
+    );
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
 }
 
 /** CPU time (user + system, ms) a child process has used so far. */

@@ -197,6 +197,6 @@ async function main() {
     loadAverage1m: Number(os.loadavg()[0].toFixed(1)),
     targets: { writesPerNoopReconcile: 0, hundredStacksMs: 30_000, operatorPeakRssMB: 300 },
   };
-  console.log(JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result));
   process.exitCode = writesPerNoop === 0 && hundredMs <= 30_000 && peakRss / 2 ** 20 <= 300 ? 0 : 1;
 }
