@@ -16,14 +16,28 @@ const eventSchema = z.object({
   data: z.unknown(),
 });
 
-/** The event in a channel message, or undefined when the message is not one. */
-export function parseUserEvent(message: string): UserEvent | undefined {
+/** A well-formed message for a user with no connection on this replica (not validated further). */
+export const NOT_LISTENING = Symbol('not listening');
+
+/**
+ * The event in a channel message, NOT_LISTENING when its user has no connection here, or
+ * undefined when the message is not an event. Every replica receives every user's events, so
+ * only those with a listener of the user pay for the full validation.
+ */
+export function parseUserEvent(
+  message: string,
+  listening: (userId: string) => boolean = () => true,
+): UserEvent | typeof NOT_LISTENING | undefined {
   let json: unknown;
   try {
     json = JSON.parse(message);
   } catch {
     return undefined;
   }
+  const userId =
+    typeof json === 'object' && json !== null ? (json as { userId?: unknown }).userId : undefined;
+  if (typeof userId !== 'string' || userId.length === 0) return undefined;
+  if (!listening(userId)) return NOT_LISTENING;
   const parsed = eventSchema.safeParse(json);
   return parsed.success ? { ...parsed.data, data: parsed.data.data ?? null } : undefined;
 }
@@ -48,13 +62,13 @@ export async function startUserEventRelay(options: RelayOptions): Promise<UserEv
   let retry: NodeJS.Timeout | undefined;
 
   const handle = (message: string) => {
-    const event = parseUserEvent(message);
+    const event = parseUserEvent(message, (userId) => hub.listens(userId));
     if (!event) {
       logger.warn('malformed message on the user-events channel');
       return;
     }
     metrics.eventsReceived.inc();
-    hub.deliver(event);
+    if (event !== NOT_LISTENING) hub.deliver(event);
   };
 
   const subscribe = async (): Promise<void> => {

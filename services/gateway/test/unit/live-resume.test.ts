@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCursors, isCursor } from '../../src/live/cursor.js';
 import { DeliveryState } from '../../src/live/delivery-state.js';
 import { mergeResume } from '../../src/live/resume-merge.js';
-import { parseUserEvent } from '../../src/live/user-event-relay.js';
+import { NOT_LISTENING, parseUserEvent } from '../../src/live/user-event-relay.js';
 
 const ev = (seq: string, type = 'task.updated'): UserEvent => ({ userId: 'u', seq, type, data: { seq } });
 const seqs = (events: readonly UserEvent[]) => events.map((e) => e.seq);
@@ -131,4 +131,13 @@ describe('parseUserEvent', () => {
     '{"seq":"1-0","type":"t","data":1}',
     '{"userId":"u","seq":"1-0","data":1}',
   ])('ignores %s', (m) => expect(parseUserEvent(m)).toBeUndefined());
+
+  it('validates only events of a user who has a connection here', () => {
+    const listening = (userId: string) => userId === 'here';
+    const malformed = (userId: string) => JSON.stringify({ userId, seq: 'x', type: 't', data: 1 });
+    expect(parseUserEvent(malformed('elsewhere'), listening)).toBe(NOT_LISTENING);
+    expect(parseUserEvent(malformed('here'), listening)).toBeUndefined();
+    expect(parseUserEvent('{"seq":"1-0","type":"t","data":1}', listening)).toBeUndefined();
+    expect(parseUserEvent('[1]', listening)).toBeUndefined();
+  });
 });
