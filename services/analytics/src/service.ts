@@ -2,14 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  createServiceHost,
-  mapDatabaseUnavailable,
-  openServiceDatabase,
-  type PlatformDeps,
-  parseConfig,
-  type RunningService,
-} from '@elwosa/runtime';
+import { createDatabaseService, type PlatformDeps, parseConfig, type RunningService } from '@elwosa/runtime';
 import { startBackgroundWork } from './background.js';
 import { analyticsEnvSchema, analyticsSettings } from './config.js';
 import type { AnalyticsContext } from './domain/context.js';
@@ -22,17 +15,11 @@ export const analyticsMigrationsDir = fileURLToPath(new URL('../prisma/migration
 
 export async function startAnalytics(deps: PlatformDeps): Promise<RunningService> {
   const settings = analyticsSettings(parseConfig(analyticsEnvSchema, deps.env));
-  const host = createServiceHost({ target: 'analytics', deps, errorMappers: [mapDatabaseUnavailable] });
-  const db = await openServiceDatabase(
-    {
-      deps,
-      schema: ANALYTICS_SCHEMA,
-      migrationsDir: analyticsMigrationsDir,
-      Client: PrismaClient,
-      logger: host.logger,
-    },
-    host.readiness,
-  );
+  const { host, db } = await createDatabaseService({
+    target: 'analytics',
+    deps,
+    database: { schema: ANALYTICS_SCHEMA, migrationsDir: analyticsMigrationsDir, Client: PrismaClient },
+  });
   const ctx: AnalyticsContext = {
     db: db.client,
     cache: deps.cache,

@@ -1,10 +1,8 @@
 // Starts the auth service (target `auth`).
 import { fileURLToPath } from 'node:url';
 import {
-  createServiceHost,
+  createDatabaseService,
   type ErrorMapper,
-  mapDatabaseUnavailable,
-  openServiceDatabase,
   type PlatformDeps,
   parseConfig,
   problems,
@@ -36,23 +34,14 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     privateKeyFile: deps.config.jwt.privateKeyFile,
     dataDir: deps.config.dataDir,
   });
-  const host = createServiceHost({
+  const { host, db } = await createDatabaseService({
     target: 'auth',
     deps,
-    errorMappers: [mapDatabaseUnavailable, mapHashingOverload],
+    errorMappers: [mapHashingOverload],
     // The auth service verifies its own tokens with its own key: no JWKS round trip.
     tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }),
+    database: { schema: AUTH_SCHEMA, migrationsDir: authMigrationsDir, Client: PrismaClient },
   });
-  const db = await openServiceDatabase(
-    {
-      deps,
-      schema: AUTH_SCHEMA,
-      migrationsDir: authMigrationsDir,
-      Client: PrismaClient,
-      logger: host.logger,
-    },
-    host.readiness,
-  );
   const ctx: AuthContext = {
     db: db.client,
     cache: deps.cache,

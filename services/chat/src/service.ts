@@ -1,12 +1,10 @@
 // Starts the chat service (target `chat`).
 import { fileURLToPath } from 'node:url';
 import {
+  createDatabaseService,
   createServiceClient,
-  createServiceHost,
   type ErrorMapper,
   HttpProblem,
-  mapDatabaseUnavailable,
-  openServiceDatabase,
   type PlatformDeps,
   parseConfig,
   problems,
@@ -43,21 +41,12 @@ export const mapModelErrors: ErrorMapper = (err) => {
 export async function startChat(deps: PlatformDeps): Promise<RunningService> {
   const env = parseConfig(chatEnvSchema, deps.env);
   const limits = agentLimits(env);
-  const host = createServiceHost({
+  const { host, db } = await createDatabaseService({
     target: 'chat',
     deps,
-    errorMappers: [mapDatabaseUnavailable, mapModelErrors],
+    errorMappers: [mapModelErrors],
+    database: { schema: CHAT_SCHEMA, migrationsDir: chatMigrationsDir, Client: PrismaClient },
   });
-  const db = await openServiceDatabase(
-    {
-      deps,
-      schema: CHAT_SCHEMA,
-      migrationsDir: chatMigrationsDir,
-      Client: PrismaClient,
-      logger: host.logger,
-    },
-    host.readiness,
-  );
   // The lock outlives the longest turn a little, so a crashed replica's lock frees itself.
   const generations = new Generations(deps.cache, host.logger, limits.turnTimeoutMs + 30_000);
   await generations.listen();

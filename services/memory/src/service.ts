@@ -2,10 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
-  createServiceHost,
+  createDatabaseService,
   type ErrorMapper,
-  mapDatabaseUnavailable,
-  openServiceDatabase,
   type PlatformDeps,
   parseConfig,
   problems,
@@ -42,21 +40,12 @@ function chooseEmbedder(env: Parameters<typeof selectEmbedder>[0]): EmbedderChoi
 export async function startMemory(deps: PlatformDeps): Promise<RunningService> {
   const env = parseConfig(memoryEnvSchema, deps.env);
   const embedder = createEmbedder(chooseEmbedder(env), env.ELWOSA_EMBEDDING_TIMEOUT_MS);
-  const host = createServiceHost({
+  const { host, db } = await createDatabaseService({
     target: 'memory',
     deps,
-    errorMappers: [mapDatabaseUnavailable, mapEmbeddingUnavailable],
+    errorMappers: [mapEmbeddingUnavailable],
+    database: { schema: MEMORY_SCHEMA, migrationsDir: memoryMigrationsDir, Client: PrismaClient },
   });
-  const db = await openServiceDatabase(
-    {
-      deps,
-      schema: MEMORY_SCHEMA,
-      migrationsDir: memoryMigrationsDir,
-      Client: PrismaClient,
-      logger: host.logger,
-    },
-    host.readiness,
-  );
   const extensionSchema =
     env.ELWOSA_MEMORY_VECTOR_BACKEND === 'in-process'
       ? undefined

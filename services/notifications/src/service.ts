@@ -2,14 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  createServiceHost,
-  mapDatabaseUnavailable,
-  openServiceDatabase,
-  type PlatformDeps,
-  parseConfig,
-  type RunningService,
-} from '@elwosa/runtime';
+import { createDatabaseService, type PlatformDeps, parseConfig, type RunningService } from '@elwosa/runtime';
 import { startBackgroundWork } from './background.js';
 import { notificationSettings, notificationsEnvSchema } from './config.js';
 import type { NotificationsContext } from './domain/context.js';
@@ -23,17 +16,15 @@ export const notificationsMigrationsDir = fileURLToPath(new URL('../prisma/migra
 
 export async function startNotifications(deps: PlatformDeps): Promise<RunningService> {
   const settings = notificationSettings(parseConfig(notificationsEnvSchema, deps.env));
-  const host = createServiceHost({ target: 'notifications', deps, errorMappers: [mapDatabaseUnavailable] });
-  const db = await openServiceDatabase(
-    {
-      deps,
+  const { host, db } = await createDatabaseService({
+    target: 'notifications',
+    deps,
+    database: {
       schema: NOTIFICATIONS_SCHEMA,
       migrationsDir: notificationsMigrationsDir,
       Client: PrismaClient,
-      logger: host.logger,
     },
-    host.readiness,
-  );
+  });
   let emailQueued = () => {};
   const ctx: NotificationsContext = {
     db: db.client,

@@ -32,6 +32,7 @@ export * from './observability/logger.js';
 export * from './observability/metrics.js';
 export * from './observability/redact.js';
 export * from './observability/trace-context.js';
+export * from './service/database-service.js';
 export * from './service/platform-deps.js';
 export * from './service/service-client.js';
 export * from './service/service-database.js';

@@ -1,10 +1,8 @@
 // Starts the tasks service (target `tasks`).
 import { fileURLToPath } from 'node:url';
 import {
-  createServiceHost,
+  createDatabaseService,
   type ErrorMapper,
-  mapDatabaseUnavailable,
-  openServiceDatabase,
   type PlatformDeps,
   problems,
   type RunningService,
@@ -24,21 +22,12 @@ const mapDomainErrors: ErrorMapper = (err) => {
 };
 
 export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
-  const host = createServiceHost({
+  const { host, db } = await createDatabaseService({
     target: 'tasks',
     deps,
-    errorMappers: [mapDatabaseUnavailable, mapDomainErrors],
+    errorMappers: [mapDomainErrors],
+    database: { schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir, Client: PrismaClient },
   });
-  const db = await openServiceDatabase(
-    {
-      deps,
-      schema: TASKS_SCHEMA,
-      migrationsDir: tasksMigrationsDir,
-      Client: PrismaClient,
-      logger: host.logger,
-    },
-    host.readiness,
-  );
   const ctx: TasksContext = { db: db.client, cache: deps.cache, logger: host.logger, now: () => new Date() };
   bindTaskRoutes(host.router, host.binder, ctx);
   return host.start();
