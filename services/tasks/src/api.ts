@@ -157,7 +157,8 @@ export const taskRoutes = {
     body: CreateTaskBody,
     headers: {
       'Idempotency-Key': {
-        description: 'Replays with the same key return the first answer; another body → 422',
+        description:
+          'Replays with the same key within 24 hours (ELWOSA_TASKS_IDEMPOTENCY_TTL_HOURS) return the first answer; another body → 422',
       },
     },
     responses: {
@@ -173,7 +174,13 @@ export const taskRoutes = {
     tags,
     auth: read,
     query: ChangesQuery,
-    responses: { 200: { description: 'Changes in commit order', schema: ChangesDto } },
+    responses: {
+      200: { description: 'Changes in commit order', schema: ChangesDto },
+      410: {
+        description:
+          'Deletions after this cursor were purged (tombstone retention): drop the local copy and sync again without since',
+      },
+    },
   }),
   tags: defineRoute({
     operationId: 'listTaskTags',

@@ -55,6 +55,10 @@ describe.each(databaseKinds())('tasks schema round trip (%s)', (kind) => {
     expect(
       await db.idempotencyKey.findUniqueOrThrow({ where: { ownerId_key: { ownerId: OWNER, key: 'k-1' } } }),
     ).toEqual(key);
+    const horizon = await db.changeHorizon.create({
+      data: { ownerId: OWNER, purgedSeq: 9_007_199_254_740_993n },
+    });
+    expect(await db.changeHorizon.findUniqueOrThrow({ where: { ownerId: OWNER } })).toEqual(horizon);
   });
 
   it('stamps every write with a larger change number and indexes steps for search', async () => {

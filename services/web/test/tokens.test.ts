@@ -5,28 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/http.ts';
 import type { TokenPair } from '../src/api/types.ts';
 import { TokenStore } from '../src/auth/tokens.ts';
-
-class MemoryStorage implements Storage {
-  private readonly map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-}
+import { MemoryStorage } from './support/memory-storage.ts';
 
 const pair = (n: number, expiresIn = 900): TokenPair => ({
   tokenType: 'Bearer',

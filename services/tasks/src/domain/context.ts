@@ -1,5 +1,6 @@
 // Everything the tasks use cases share.
 import type { CacheBus, Logger } from '@elwosa/runtime';
+import type { RetentionSettings } from '../config.js';
 import type { TasksDb } from '../store/db.js';
 
 export interface TasksContext {
@@ -7,4 +8,5 @@ export interface TasksContext {
   cache: CacheBus;
   logger: Logger;
   now: () => Date;
+  retention: RetentionSettings;
 }

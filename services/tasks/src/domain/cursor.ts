@@ -1,6 +1,6 @@
 // Opaque cursors: the list's keyset position and the changes feed's sequence number, as
 // base64url JSON. A cursor that does not decode to the expected shape is a 400, never a 500.
-import { problems } from '@elwosa/runtime';
+import { HttpProblem, problems } from '@elwosa/runtime';
 import { z } from 'zod';
 
 export const SORT_FIELDS = ['createdAt', 'updatedAt', 'dueAt', 'priority'] as const;
@@ -65,3 +65,12 @@ const changeSchema = z.object({ c: z.string().regex(/^\d{1,19}$/) }).strict();
 export const encodeChangeCursor = (seq: bigint): string => encode({ c: seq.toString() });
 
 export const decodeChangeCursor = (cursor: string): bigint => BigInt(decode(cursor, changeSchema).c);
+
+/**
+ * 410 for a changes cursor older than the retained deletions (tombstones past their retention
+ * were purged): the client drops its copy and syncs again without `since`.
+ */
+export const cursorExpired = (): HttpProblem =>
+  new HttpProblem(410, 'deletions after this cursor were purged; sync again from the start (without since)', {
+    extensions: { code: 'cursor_expired' },
+  });

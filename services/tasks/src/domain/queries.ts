@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import type { ChangesQuery, DeletionDto, ListTasksQuery, TaskDto } from '../api.js';
 import { toDeletionDto, toTaskDto } from '../store/db.js';
 import { sortValueOf } from '../store/list-query.js';
+import { purgedThrough } from '../store/retention.js';
 import { changedSince, listTasks, tagCounts } from '../store/task-store.js';
 import type { TasksContext } from './context.js';
 import {
+  cursorExpired,
   decodeChangeCursor,
   decodeListCursor,
   encodeChangeCursor,
@@ -59,6 +61,9 @@ export async function changesSince(
 ): Promise<Changes> {
   const since = query.since === undefined ? 0n : decodeChangeCursor(query.since);
   const rows = await changedSince(ctx.db, ownerId, since, query.limit + 1);
+  // Read after the rows: a purge removes tombstones and raises the horizon in one commit, so a
+  // tombstone missing from `rows` is always covered by the horizon read here.
+  if (since > 0n && since < (await purgedThrough(ctx.db, ownerId))) throw cursorExpired();
   const page = rows.slice(0, query.limit);
   return {
     upserts: page.filter((r) => !r.deletedAt).map(toTaskDto),

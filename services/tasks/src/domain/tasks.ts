@@ -38,8 +38,8 @@ function stateFromInput(input: CreateInput, now: Date): TaskState {
   return newTaskState(input, steps, now);
 }
 
-async function replay(ctx: TasksContext, ownerId: string, key: string, requestHash: string) {
-  const stored = await findIdempotentCreate(ctx.db, ownerId, key);
+async function replay(ctx: TasksContext, ownerId: string, key: string, requestHash: string, notBefore: Date) {
+  const stored = await findIdempotentCreate(ctx.db, ownerId, key, notBefore);
   if (!stored) return undefined;
   if (stored.requestHash !== requestHash) {
     throw new HttpProblem(422, 'this Idempotency-Key was used with a different request');
@@ -61,18 +61,20 @@ export async function createTask(
     return { task, replayed: false };
   }
   const requestHash = requestFingerprint(input);
-  const earlier = await replay(ctx, ownerId, idempotencyKey, requestHash);
+  // A key is honoured for the idempotency TTL; an older record of it no longer counts.
+  const notBefore = new Date(now.getTime() - ctx.retention.idempotencyTtlMs);
+  const earlier = await replay(ctx, ownerId, idempotencyKey, requestHash, notBefore);
   if (earlier) return earlier;
   const row = await insertTaskWithKey(
     ctx.db,
     ownerId,
     state,
     now,
-    { key: idempotencyKey, requestHash },
+    { key: idempotencyKey, requestHash, notBefore },
     toTaskDto,
   );
   // A concurrent request with the same key committed first: answer with its result.
-  if (!row) return (await replay(ctx, ownerId, idempotencyKey, requestHash))!;
+  if (!row) return (await replay(ctx, ownerId, idempotencyKey, requestHash, notBefore))!;
   const task = toTaskDto(row);
   await announce(ctx.cache, ownerId, { type: 'task.created', data: task });
   return { task, replayed: false };

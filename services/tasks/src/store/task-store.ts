@@ -115,20 +115,23 @@ export interface StoredCreate {
   response: unknown;
 }
 
+/** The create recorded under the owner's key, unless it was recorded before `notBefore` (expired). */
 export async function findIdempotentCreate(
   db: TasksDb,
   ownerId: string,
   key: string,
+  notBefore: Date,
 ): Promise<StoredCreate | null> {
   const row = await db.idempotencyKey.findUnique({ where: { ownerId_key: { ownerId, key } } });
-  return row ? { requestHash: row.requestHash, response: row.response } : null;
+  return row && row.createdAt >= notBefore ? { requestHash: row.requestHash, response: row.response } : null;
 }
 
 const isUniqueViolation = (err: unknown): boolean =>
   err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
 /**
- * Creates the task and records the key with the answer in one transaction. Resolves null when a
+ * Creates the task and records the key with the answer in one transaction; an expired record of
+ * the same key (recorded before `notBefore`, not purged yet) is replaced. Resolves null when a
  * concurrent request with the same key won (nothing created here): read the stored answer.
  */
 export async function insertTaskWithKey(
@@ -136,14 +139,24 @@ export async function insertTaskWithKey(
   ownerId: string,
   state: TaskState,
   now: Date,
-  key: { key: string; requestHash: string },
+  key: { key: string; requestHash: string; notBefore: Date },
   answer: (row: TaskRow) => Prisma.InputJsonValue,
 ): Promise<TaskRow | null> {
   try {
     return await db.$transaction(async (tx) => {
+      await tx.idempotencyKey.deleteMany({
+        where: { ownerId, key: key.key, createdAt: { lt: key.notBefore } },
+      });
       const row = await insertTask(tx, ownerId, state, now);
       await tx.idempotencyKey.create({
-        data: { ownerId, key: key.key, requestHash: key.requestHash, taskId: row.id, response: answer(row) },
+        data: {
+          ownerId,
+          key: key.key,
+          requestHash: key.requestHash,
+          taskId: row.id,
+          response: answer(row),
+          createdAt: now,
+        },
       });
       return row;
     });

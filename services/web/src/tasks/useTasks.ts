@@ -91,7 +91,7 @@ export function useTasks(unstableFilters: TaskFilters) {
   useLiveEvents(['task.'], (event) => {
     if (event.type === 'resync') {
       void syncTaskChanges(api, user.id)
-        .then((c) => apply(c.upserts, c.deletedIds))
+        .then((c) => (c.reset ? load() : apply(c.upserts, c.deletedIds)))
         .catch(() => void load());
     } else if (event.type === 'task.deleted') apply([], [(event.data as { id: string }).id]);
     else if (event.type === 'task.created' || event.type === 'task.updated') apply([event.data as Task], []);
