@@ -1,8 +1,12 @@
 // Starts the analytics service (target `analytics`).
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createDatabaseService, type PlatformDeps, parseConfig, type RunningService } from '@elwosa/runtime';
+import {
+  createDatabaseService,
+  type PlatformDeps,
+  parseConfig,
+  type RunningService,
+  workerInstanceId,
+} from '@elwosa/runtime';
 import { startBackgroundWork } from './background.js';
 import { analyticsEnvSchema, analyticsSettings } from './config.js';
 import type { AnalyticsContext } from './domain/context.js';
@@ -29,10 +33,7 @@ export async function startAnalytics(deps: PlatformDeps): Promise<RunningService
     now: () => new Date(),
   };
   bindAnalyticsRoutes(host.router, host.binder, ctx);
-  const background = await startBackgroundWork(
-    ctx,
-    `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-  );
+  const background = await startBackgroundWork(ctx, workerInstanceId());
   deps.lifecycle.on('close', () => background.stop());
   return host.start();
 }

@@ -1,8 +1,12 @@
 // Starts the notifications service (target `notifications`).
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createDatabaseService, type PlatformDeps, parseConfig, type RunningService } from '@elwosa/runtime';
+import {
+  createDatabaseService,
+  type PlatformDeps,
+  parseConfig,
+  type RunningService,
+  workerInstanceId,
+} from '@elwosa/runtime';
 import { startBackgroundWork } from './background.js';
 import { notificationSettings, notificationsEnvSchema } from './config.js';
 import type { NotificationsContext } from './domain/context.js';
@@ -37,7 +41,7 @@ export async function startNotifications(deps: PlatformDeps): Promise<RunningSer
   };
   bindNotificationRoutes(host.router, host.binder, ctx);
   const background = await startBackgroundWork(ctx, {
-    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    instanceId: workerInstanceId(),
     directory: createUserDirectory(deps.config.serviceUrls.auth),
   });
   emailQueued = background.emailQueued;

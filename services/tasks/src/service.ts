@@ -1,6 +1,4 @@
 // Starts the tasks service (target `tasks`) and its retention schedule.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   createDatabaseService,
@@ -9,6 +7,7 @@ import {
   parseConfig,
   problems,
   type RunningService,
+  workerInstanceId,
 } from '@elwosa/runtime';
 import { retentionSettings, tasksEnvSchema } from './config.js';
 import type { TasksContext } from './domain/context.js';
@@ -43,11 +42,7 @@ export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
     retention,
   };
   bindTaskRoutes(host.router, host.binder, ctx);
-  const schedule = startRetentionSchedule(
-    ctx,
-    createTasksMetrics(host.metrics.registry),
-    `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-  );
+  const schedule = startRetentionSchedule(ctx, createTasksMetrics(host.metrics.registry), workerInstanceId());
   // Stopped before the pool closes: a running purge finishes its batch first.
   deps.lifecycle.on('stop', () => schedule.stop());
   return host.start();

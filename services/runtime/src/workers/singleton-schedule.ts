@@ -2,9 +2,14 @@
 // every replica wakes at each slot's start, and the one that sets the slot's key in the shared
 // cache first (SET NX with a TTL) runs the job; the others skip that slot. Without the cache
 // nobody runs (fail closed: better a late run than one per replica).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { CacheBus } from '../cache/cache-bus.js';
 import type { Logger } from '../observability/logger.js';
 import { type Periodic, startPeriodic } from './periodic.js';
+
+/** A name for this replica's background workers (lock owner, consumer name): host, pid, random suffix. */
+export const workerInstanceId = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export const slotOf = (nowMs: number, intervalMs: number): number => Math.floor(nowMs / intervalMs);
 
