@@ -1,8 +1,8 @@
 // The service's background work, started with it and stopped in the lifecycle's close phase: the
-// two stream consumers and the roll-up schedule.
+// two stream consumers and the roll-up schedule (roll-ups, then the raw usage retention).
 import { type Periodic, type StreamConsumer, startSingletonSchedule } from '@elwosa/runtime';
 import type { AnalyticsContext } from './domain/context.js';
-import { rollUpClosedDays } from './domain/rollup.js';
+import { purgeRolledUpUsage, rollUpClosedDays } from './domain/rollup.js';
 import { consumeTaskEvents } from './ingest/task-events.js';
 import { consumeUsageEvents } from './ingest/usage-events.js';
 
@@ -39,6 +39,9 @@ export async function startBackgroundWork(
         const days = await rollUpClosedDays(ctx.db, now, stopped);
         ctx.metrics.rolledUpDays.inc(days.length);
         if (days.length > 0) ctx.logger.info({ days }, 'daily roll-ups recomputed');
+        const purged = await purgeRolledUpUsage(ctx.db, now, ctx.settings.rawRetentionDays, stopped);
+        ctx.metrics.purgedUsageRecords.inc(purged);
+        if (purged > 0) ctx.logger.info({ purged }, 'raw usage records past the retention purged');
       },
       onSlot: (outcome) => ctx.metrics.rollupSlots.inc({ outcome }),
     }),

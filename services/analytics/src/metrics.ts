@@ -5,13 +5,14 @@ export interface AnalyticsMetrics {
   events: Counter<'family' | 'outcome'>;
   rollupSlots: Counter<'outcome'>;
   rolledUpDays: Counter;
+  purgedUsageRecords: Counter;
 }
 
 export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
   return {
     events: new Counter({
       name: 'analytics_events_total',
-      help: 'Events consumed, by family and outcome (stored, duplicate, unchanged, ignored)',
+      help: 'Events consumed, by family and outcome (stored, duplicate, unchanged, ignored, expired: a usage fact for a day whose raw records were purged)',
       labelNames: ['family', 'outcome'] as const,
       registers: [registry],
     }),
@@ -24,6 +25,11 @@ export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
     rolledUpDays: new Counter({
       name: 'analytics_rolled_up_days_total',
       help: 'Days whose roll-up was recomputed',
+      registers: [registry],
+    }),
+    purgedUsageRecords: new Counter({
+      name: 'analytics_raw_usage_purged_total',
+      help: 'Raw AI usage records purged past the raw retention (their days stay in the roll-ups)',
       registers: [registry],
     }),
   };

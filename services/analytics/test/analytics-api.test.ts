@@ -485,7 +485,7 @@ describe.each(backendKinds())('analytics API (%s backends)', (kind) => {
       db: db.client,
       cache,
       logger,
-      settings: { rollupIntervalMs: 300, maxRangeDays: 366 },
+      settings: { rollupIntervalMs: 300, maxRangeDays: 366, rawRetentionDays: 90 },
       metrics: createAnalyticsMetrics(new Registry()),
       now: () => new Date(),
     };

@@ -100,9 +100,11 @@ describe.each(databaseKinds())('analytics schema round trip (%s)', (kind) => {
     const tasks = await db.taskDaily.create({ data: { day, userId, created: 3, completed: 2 } });
     expect(await db.taskDaily.findUniqueOrThrow({ where: { day_userId: { day, userId } } })).toEqual(tasks);
 
-    const state = await db.rollupDay.create({ data: { day, current: true, computedAt: now } });
+    const state = await db.rollupDay.create({
+      data: { day, current: true, computedAt: now, rawPurged: true },
+    });
     expect(await db.rollupDay.findUniqueOrThrow({ where: { day } })).toEqual(state);
     const fresh = await db.rollupDay.create({ data: { day: new Date('2026-01-03T00:00:00Z') } });
-    expect(fresh).toMatchObject({ current: false, computedAt: null });
+    expect(fresh).toMatchObject({ current: false, computedAt: null, rawPurged: false });
   });
 });

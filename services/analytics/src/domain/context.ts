@@ -8,6 +8,8 @@ export interface AnalyticsSettings {
   rollupIntervalMs: number;
   /** The longest report range, in days. */
   maxRangeDays: number;
+  /** Days the raw usage records of a rolled-up day are kept (reports then use the roll-up). */
+  rawRetentionDays: number;
 }
 
 export interface AnalyticsContext {

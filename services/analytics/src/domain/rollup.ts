@@ -1,12 +1,12 @@
 // The daily roll-up: recomputes a closed day's roll-up rows from its raw facts. Idempotent (a day
 // rolled up twice has the same rows); the job rolls up every closed day whose roll-up is missing
 // or stale (see store/day-state.ts for how late facts make a day stale).
-import { lockDayExclusive, staleDays } from '../store/day-state.js';
+import { lockDayExclusive, purgeableDays, staleDays } from '../store/day-state.js';
 import type { AnalyticsDb } from '../store/db.js';
 import { replaceDayRollup } from '../store/rollups.js';
 import { taskCounts } from '../store/task-facts.js';
-import { usagePartials } from '../store/usage-records.js';
-import { type Day, dayOf } from './days.js';
+import { purgeDayUsage, usagePartials } from '../store/usage-records.js';
+import { addDays, type Day, dayOf } from './days.js';
 import type { Scope } from './scope.js';
 import { foldPartials } from './usage-aggregate.js';
 
@@ -41,5 +41,28 @@ export async function rollUpClosedDays(
       done.push(day);
     }
     if (days.length < ROLLUP_BATCH_DAYS) return done;
+  }
+}
+
+/**
+ * Purges the raw usage records of rolled-up days older than `retentionDays` (before today, UTC),
+ * oldest first, a day at a time; resolves how many records went. Their roll-ups stay and become
+ * final (see store/day-state.ts). Days not rolled up yet keep their records until they are.
+ */
+export async function purgeRolledUpUsage(
+  db: AnalyticsDb,
+  now: Date,
+  retentionDays: number,
+  shouldStop: () => boolean = () => false,
+): Promise<number> {
+  const before = addDays(dayOf(now), -retentionDays);
+  let purged = 0;
+  for (;;) {
+    const days = await purgeableDays(db, before, ROLLUP_BATCH_DAYS);
+    for (const day of days) {
+      if (shouldStop()) return purged;
+      purged += (await purgeDayUsage(db, day)) ?? 0;
+    }
+    if (days.length < ROLLUP_BATCH_DAYS) return purged;
   }
 }

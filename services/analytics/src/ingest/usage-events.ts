@@ -14,8 +14,10 @@ export async function ingestUsageEvent(ctx: AnalyticsContext, event: DomainEvent
     ctx.logger.warn({ id: event.id, reason: parsed.reason }, 'ai.usage event ignored');
     return;
   }
-  const stored = await insertUsageRecord(ctx.db, parsed.value);
-  ctx.metrics.events.inc({ family: USAGE_FAMILY, outcome: stored ? 'stored' : 'duplicate' });
+  const outcome = await insertUsageRecord(ctx.db, parsed.value);
+  ctx.metrics.events.inc({ family: USAGE_FAMILY, outcome });
+  if (outcome === 'expired')
+    ctx.logger.warn({ id: event.id, day: parsed.value.day }, 'ai.usage event for a purged day dropped');
 }
 
 export function consumeUsageEvents(ctx: AnalyticsContext, consumer: string): Promise<StreamConsumer> {

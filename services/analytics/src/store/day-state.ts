@@ -22,11 +22,32 @@ export async function lockDayExclusive(tx: Tx, day: Day): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DAY_LOCK_CLASS}::int, ${dayNumber(day)})`;
 }
 
-/** Marks days stale (known, roll-up not current); inside the transaction that wrote the fact. */
+/**
+ * Marks days stale (known, roll-up not current); inside the transaction that wrote the fact. A
+ * day whose raw usage was purged keeps its roll-up: recomputing it would lose that usage.
+ */
 export async function markDaysStale(tx: Tx, days: readonly Day[]): Promise<void> {
   const list = Prisma.join(days.map((d) => Prisma.sql`${d}::date`));
   await tx.$executeRaw`INSERT INTO "analytics"."rollup_days" (day) SELECT unnest(ARRAY[${list}]) ON CONFLICT (day) DO NOTHING`;
-  await tx.$executeRaw`UPDATE "analytics"."rollup_days" SET current = false WHERE day IN (${list}) AND current`;
+  await tx.$executeRaw`UPDATE "analytics"."rollup_days" SET current = false WHERE day IN (${list}) AND current AND NOT raw_purged`;
+}
+
+/** Whether the day's raw usage was purged (under the day's lock, the answer holds until commit). */
+export async function isRawPurged(tx: Tx, day: Day): Promise<boolean> {
+  const [row] = await tx.$queryRaw<Array<{ purged: boolean }>>`
+    SELECT raw_purged AS purged FROM "analytics"."rollup_days" WHERE day = ${day}::date`;
+  return row?.purged ?? false;
+}
+
+/** Rolled-up days before `before` whose raw usage is still kept, oldest first. */
+export async function purgeableDays(db: AnalyticsDb, before: Day, limit: number): Promise<Day[]> {
+  const rows = await db.rollupDay.findMany({
+    where: { current: true, rawPurged: false, day: { lt: startOfDay(before) } },
+    orderBy: { day: 'asc' },
+    take: limit,
+    select: { day: true },
+  });
+  return rows.map((r) => dayOf(r.day));
 }
 
 export function markDayCurrent(db: Queryable, day: Day, now: Date) {

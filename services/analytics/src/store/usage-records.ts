@@ -1,27 +1,52 @@
 // Raw AI usage records: idempotent insertion and the partial sums reports and roll-ups start from.
 import type { DateRange } from '../domain/date-range.js';
-import { startOfDay } from '../domain/days.js';
+import { type Day, startOfDay } from '../domain/days.js';
 import { LATENCY_BOUNDS_MS } from '../domain/latency-histogram.js';
 import type { Scope } from '../domain/scope.js';
 import type { UsagePartial } from '../domain/usage-aggregate.js';
 import type { UsageRecordInput } from '../domain/usage-event.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { lockDaysShared, markDaysStale } from './day-state.js';
+import { isRawPurged, lockDayExclusive, lockDaysShared, markDaysStale } from './day-state.js';
 import type { AnalyticsDb, Queryable } from './db.js';
 import { type DaySource, dayBetween, daySourceFilter, dayText, userFilter } from './sql.js';
 
-/** Stores a record once per stream entry; resolves false for a redelivered one. */
-export function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Promise<boolean> {
+export type InsertOutcome = 'stored' | 'duplicate' | 'expired';
+
+/**
+ * Stores a record once per stream entry: 'duplicate' for a redelivered one, 'expired' (dropped)
+ * for a day whose raw usage was already purged, whose roll-up is final.
+ */
+export function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Promise<InsertOutcome> {
   return db.$transaction(async (tx) => {
     await lockDaysShared(tx, [record.day]);
+    if (await isRawPurged(tx, record.day)) return 'expired';
     const { count } = await tx.usageRecord.createMany({
       data: [{ ...record, day: startOfDay(record.day) }],
       skipDuplicates: true,
     });
     if (count > 0) await markDaysStale(tx, [record.day]);
-    return count > 0;
+    return count > 0 ? 'stored' : 'duplicate';
   });
 }
+
+/**
+ * Purges the raw usage records of one rolled-up day and marks it purged, under the day's
+ * exclusive lock (so no fact of that day is being written meanwhile). Resolves the number of
+ * records deleted, or undefined when the day is no longer current or was purged already.
+ */
+export function purgeDayUsage(db: AnalyticsDb, day: Day): Promise<number | undefined> {
+  return db.$transaction(async (tx) => {
+    await lockDayExclusive(tx, day);
+    const marked = await tx.$executeRaw`
+      UPDATE "analytics"."rollup_days" SET raw_purged = true
+       WHERE day = ${day}::date AND current AND NOT raw_purged`;
+    if (marked === 0) return undefined;
+    return tx.$executeRaw`DELETE FROM "analytics"."ai_usage" WHERE day = ${day}::date`;
+  }, PURGE_TRANSACTION);
+}
+
+/** A busy day's records go in one statement; give it time. */
+const PURGE_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 
 // Constants of this module, not input: safe to inline.
 const BOUNDS = Prisma.raw(`ARRAY[${LATENCY_BOUNDS_MS.join(',')}]::int[]`);
