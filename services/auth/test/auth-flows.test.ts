@@ -99,10 +99,15 @@ describe.each(backendKinds())('auth flows (%s backends)', (kind) => {
     });
 
     it('refuses an over-long password before hashing, and a huge body with 413', async () => {
-      const started = performance.now();
-      const res = await api.post('/api/auth/login', { email: uniqueEmail(), password: 'x'.repeat(500) });
-      expect(res.status).toBe(400);
-      expect(performance.now() - started).toBeLessThan(200);
+      // The fastest of three: one slow answer on a loaded CI machine proves nothing either way.
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const res = await api.post('/api/auth/login', { email: uniqueEmail(), password: 'x'.repeat(500) });
+        expect(res.status).toBe(400);
+        times.push(performance.now() - started);
+      }
+      expect(Math.min(...times)).toBeLessThan(200);
       const huge = await api.post('/api/auth/login', {
         email: uniqueEmail(),
         password: 'x'.repeat(1_000_000),
