@@ -1,5 +1,7 @@
 // A service's Prisma client on a freshly migrated database of its own — the real PostgreSQL
 // when reachable, embedded PGlite always — for schema round-trip tests.
+
+import { afterAll, beforeAll } from 'vitest';
 import {
   createPrismaClient,
   type PrismaClientClass,
@@ -45,4 +47,23 @@ export async function openMigratedClient<T extends PrismaClientLike>(
     await database.drop();
     throw err;
   }
+}
+
+/**
+ * Inside a describe: opens the migrated client before its tests (handing it to `use`) and
+ * closes it and drops the database after them.
+ */
+export function useMigratedClient<T extends PrismaClientLike>(
+  kind: DatabaseKind,
+  service: { Client: PrismaClientClass<T>; schema: string; migrationsDir: string },
+  use: (client: T) => void,
+): void {
+  let opened: MigratedClient<T> | undefined;
+  beforeAll(async () => {
+    opened = await openMigratedClient(kind, service);
+    use(opened.client);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
 }

@@ -3,17 +3,18 @@
 // late task fact no longer marks it stale); a day not rolled up yet keeps its records until it
 // is. Real PostgreSQL when reachable, embedded PGlite always.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openMigratedClient } from '../../../test-support/migrated-client.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
 import { analyticsEnvSchema, analyticsSettings } from '../src/config.js';
 import { type Day, startOfDay } from '../src/domain/days.js';
 import { purgeRolledUpUsage, rollUpClosedDays } from '../src/domain/rollup.js';
-import type { UsageRecordInput } from '../src/domain/usage-event.js';
+import { parseUsageEvent, type UsageRecordInput } from '../src/domain/usage-event.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { ANALYTICS_SCHEMA, analyticsMigrationsDir } from '../src/service.js';
 import { loadReportData } from '../src/store/report-data.js';
 import { recordTaskFact } from '../src/store/task-facts.js';
 import { insertUsageRecord } from '../src/store/usage-records.js';
+import { usage } from './support.js';
 
 const USER = '22222222-2222-4222-8222-222222222222';
 const NOW = new Date('2026-04-01T12:00:00.000Z');
@@ -22,33 +23,20 @@ const RECENT: Day = '2026-03-20';
 const UNROLLED: Day = '2026-01-05';
 const RANGE = { from: '2026-01-01', to: '2026-03-31' };
 
-const record = (day: Day, costMicroUsd = 1000n): UsageRecordInput => ({
-  eventId: randomUUID(),
-  requestId: randomUUID(),
-  userId: USER,
-  provider: 'openai',
-  model: 'gpt-4o',
-  operation: 'chat',
-  inputTokens: 100,
-  outputTokens: 50,
-  cachedTokens: 0,
-  estimated: false,
-  costMicroUsd,
-  costKnown: true,
-  priceVersion: '2026-11-01',
-  latencyMs: 200,
-  ttftMs: 80,
-  replica: null,
-  status: 'ok',
-  cacheHit: false,
-  conversationId: null,
-  createdAt: new Date(`${day}T09:00:00.000Z`),
-  day,
-});
+/** A usage record of `day` as ingestion stores it, from an event as ai-bridge emits it. */
+function record(day: Day, costMicroUsd = 1000): UsageRecordInput {
+  const parsed = parseUsageEvent({
+    id: `${Date.now()}-${randomUUID()}`,
+    type: 'ai.usage',
+    userId: USER,
+    data: usage(new Date(`${day}T09:00:00.000Z`), { costMicroUsd }),
+  });
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
+}
 
 describe.each(databaseKinds())('raw usage retention (%s)', (kind) => {
   let db: PrismaClient;
-  let close: (() => Promise<void>) | undefined;
   const rawCount = (day: Day) => db.usageRecord.count({ where: { day: startOfDay(day) } });
   const dayState = (day: Day) => db.rollupDay.findUniqueOrThrow({ where: { day: startOfDay(day) } });
   const report = async () => {
@@ -56,16 +44,13 @@ describe.each(databaseKinds())('raw usage retention (%s)', (kind) => {
     return data.usage.map((u) => `${u.day} ${u.requests} ${u.costMicroUsd}`).sort();
   };
 
-  beforeAll(async () => {
-    ({ client: db, close } = await openMigratedClient(kind, {
-      Client: PrismaClient,
-      schema: ANALYTICS_SCHEMA,
-      migrationsDir: analyticsMigrationsDir,
-    }));
-  });
-  afterAll(async () => {
-    await close?.();
-  });
+  useMigratedClient(
+    kind,
+    { Client: PrismaClient, schema: ANALYTICS_SCHEMA, migrationsDir: analyticsMigrationsDir },
+    (client) => {
+      db = client;
+    },
+  );
 
   it('purges rolled-up days past the retention, keeps the reports, and makes those days final', async () => {
     for (const day of [OLD, OLD, OLD, RECENT])
@@ -85,7 +70,7 @@ describe.each(databaseKinds())('raw usage retention (%s)', (kind) => {
 
     // A late usage fact for a purged day is dropped; a late task fact is kept but the day's
     // roll-up stays current (a recompute from the remaining facts would lose its usage).
-    expect(await insertUsageRecord(db, record(OLD, 5n))).toBe('expired');
+    expect(await insertUsageRecord(db, record(OLD, 5))).toBe('expired');
     const lateTask = { taskId: randomUUID(), userId: USER, createdAt: startOfDay(OLD), completedAt: null };
     expect(await recordTaskFact(db, lateTask, NOW)).toBe(true);
     expect(await dayState(OLD)).toMatchObject({ current: true, rawPurged: true });

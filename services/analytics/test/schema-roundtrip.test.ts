@@ -1,24 +1,20 @@
 // Every analytics model round-trips through Prisma against the migrated schema (real PostgreSQL
 // when reachable, embedded PGlite always), so the Prisma schema and the SQL migrations cannot drift.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openMigratedClient } from '../../../test-support/migrated-client.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { ANALYTICS_SCHEMA, analyticsMigrationsDir } from '../src/service.js';
 
 describe.each(databaseKinds())('analytics schema round trip (%s)', (kind) => {
   let db: PrismaClient;
-  let close: (() => Promise<void>) | undefined;
 
-  beforeAll(async () => {
-    ({ client: db, close } = await openMigratedClient(kind, {
-      Client: PrismaClient,
-      schema: ANALYTICS_SCHEMA,
-      migrationsDir: analyticsMigrationsDir,
-    }));
-  });
-  afterAll(async () => {
-    await close?.();
-  });
+  useMigratedClient(
+    kind,
+    { Client: PrismaClient, schema: ANALYTICS_SCHEMA, migrationsDir: analyticsMigrationsDir },
+    (client) => {
+      db = client;
+    },
+  );
 
   it('writes and reads back every model with every field', async () => {
     const now = new Date('2026-01-02T03:04:05.678Z');

@@ -3,8 +3,8 @@
 // Idempotency-Key is honoured for its TTL and free again after it — whether or not the purge
 // has run yet. Real PostgreSQL when reachable, embedded PGlite always.
 import { createLogger, HttpProblem, MemoryCacheBus, MemoryStore } from '@elwosa/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openMigratedClient } from '../../../test-support/migrated-client.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
 import { defaultRetentionSettings, retentionSettings, tasksEnvSchema } from '../src/config.js';
 import type { TasksContext } from '../src/domain/context.js';
 import { changesSince } from '../src/domain/queries.js';
@@ -21,7 +21,6 @@ const newOwner = () => `00000000-0000-4000-8000-${String(++ownerCounter).padStar
 
 describe.each(databaseKinds())('tasks retention (%s)', (kind) => {
   let db: PrismaClient;
-  let close: (() => Promise<void>) | undefined;
   let clock = T0;
   const cache = new MemoryCacheBus({ store: new MemoryStore() });
   const ctxWith = (batchSize = 1000): TasksContext => ({
@@ -34,15 +33,14 @@ describe.each(databaseKinds())('tasks retention (%s)', (kind) => {
   const changes = (ctx: TasksContext, owner: string, since?: string) =>
     changesSince(ctx, owner, { limit: 500, ...(since ? { since } : {}) });
 
-  beforeAll(async () => {
-    ({ client: db, close } = await openMigratedClient(kind, {
-      Client: PrismaClient,
-      schema: TASKS_SCHEMA,
-      migrationsDir: tasksMigrationsDir,
-    }));
-  });
+  useMigratedClient(
+    kind,
+    { Client: PrismaClient, schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir },
+    (client) => {
+      db = client;
+    },
+  );
   afterAll(async () => {
-    await close?.();
     await cache.close();
   });
 

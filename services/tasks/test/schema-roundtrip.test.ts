@@ -2,8 +2,8 @@
 // when reachable, embedded PGlite always), so the Prisma schema and the SQL migration cannot
 // drift; the parts only the SQL has (generated search column, change-sequence trigger) are
 // checked here too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openMigratedClient } from '../../../test-support/migrated-client.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { TASKS_SCHEMA, tasksMigrationsDir } from '../src/service.js';
 
@@ -11,18 +11,14 @@ const OWNER = '11111111-1111-4111-8111-111111111111';
 
 describe.each(databaseKinds())('tasks schema round trip (%s)', (kind) => {
   let db: PrismaClient;
-  let close: (() => Promise<void>) | undefined;
 
-  beforeAll(async () => {
-    ({ client: db, close } = await openMigratedClient(kind, {
-      Client: PrismaClient,
-      schema: TASKS_SCHEMA,
-      migrationsDir: tasksMigrationsDir,
-    }));
-  });
-  afterAll(async () => {
-    await close?.();
-  });
+  useMigratedClient(
+    kind,
+    { Client: PrismaClient, schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir },
+    (client) => {
+      db = client;
+    },
+  );
 
   it('writes and reads back every model with every field', async () => {
     const now = new Date('2026-01-02T03:04:05.678Z');
