@@ -9,7 +9,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { corsAllowList, corsMiddleware } from './cors.js';
 import { createAdmission } from './identity/admission.js';
 import { createLiveMetrics } from './live/live-metrics.js';
-import { replayUserEvents } from './live/replay.js';
+import { replayUserEvents, userEventLogTip } from './live/replay.js';
 import { startUserEventRelay } from './live/user-event-relay.js';
 import { createGatewayMetrics } from './metrics.js';
 import { createOwnRoutesHandler } from './own-routes.js';
@@ -114,6 +114,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     metrics,
     liveMetrics,
     replay: (userId, lastSeq) => replayUserEvents(deps.cache, userId, lastSeq),
+    logTip: (userId) => userEventLogTip(deps.cache, userId),
     logger: host.logger,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     clientIp: (req) =>

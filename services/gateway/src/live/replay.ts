@@ -53,3 +53,16 @@ export async function replayUserEvents(
     return { ok: false, reason: 'unavailable' };
   }
 }
+
+/**
+ * The cursor of the newest event in the user's log, for `hello`: a client that has processed no
+ * event yet resumes from it after a reconnect. Null when the log is empty or cannot be read
+ * (such a client re-fetches instead, as before).
+ */
+export async function userEventLogTip(cache: CacheBus, userId: string): Promise<string | null> {
+  try {
+    return await cache.lastEntryId(userEventLog(userId));
+  } catch {
+    return null;
+  }
+}

@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   logger: Logger;
   /** Reads the user's events after a cursor (for `resume`). */
   replay: (lastSeq: string) => Promise<ReplayResult>;
+  /** The user's newest event cursor before this connection joined the hub (sent in `hello`). */
+  lastSeq: string | null;
   /** Resolves false once the session is revoked; a rejection (cannot tell) keeps the connection. */
   isSessionLive: () => Promise<boolean>;
   onClose: (connection: GatewayConnection) => void;
@@ -69,7 +71,12 @@ export class GatewayConnection implements HubConnection {
     });
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
     this.heartbeat.unref();
-    const hello: HelloData = { connectionId: this.id, userId: this.userId, heartbeatMs: options.heartbeatMs };
+    const hello: HelloData = {
+      connectionId: this.id,
+      userId: this.userId,
+      heartbeatMs: options.heartbeatMs,
+      lastSeq: options.lastSeq,
+    };
     this.send(SERVER_TYPES.hello, hello);
   }
 

@@ -38,6 +38,12 @@ export interface HelloData {
   connectionId: string;
   userId: string;
   heartbeatMs: number;
+  /**
+   * The cursor of the user's newest event when the connection opened (read before it started
+   * receiving live events): resume from it after a reconnect if no event arrived since. Null when
+   * the user has no event log yet or it could not be read.
+   */
+  lastSeq: string | null;
 }
 
 /** Server → client message types of this protocol version. */

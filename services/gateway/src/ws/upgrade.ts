@@ -35,6 +35,8 @@ export interface UpgradeOptions {
   liveMetrics: LiveMetrics;
   /** Reads a user's events after a cursor (for `resume`). */
   replay: (userId: string, lastSeq: string) => Promise<ReplayResult>;
+  /** The user's newest event cursor (null: none, or unreadable); read before the socket joins the hub. */
+  logTip: (userId: string) => Promise<string | null>;
   logger: Logger;
   heartbeatMs: number;
   /** Resolves the client address the way express does (trusted proxy hops). */
@@ -120,8 +122,12 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
       reject(socket, admission.problem ?? problems.unauthorized(), requestId, admission.headers);
       return;
     }
+    // Read before the connection joins the hub: every event after this cursor is either
+    // delivered live or replayable by a `resume` from it.
+    const lastSeq = await options.logTip(identity.userId);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new GatewayConnection(ws, identity, {
+        lastSeq,
         heartbeatMs: options.heartbeatMs,
         maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
         messageBudget: options.messageBudget ?? DEFAULT_MESSAGE_BUDGET,

@@ -17,7 +17,7 @@ import { compareCursors } from '../../src/live/cursor.js';
 import { type GatedCache, gateReads } from '../support/gated-cache.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { rawRequest } from '../support/raw-request.js';
-import { eventsOf, openClient, type WsClient } from '../support/ws-client.js';
+import { type Envelope, eventsOf, openClient, type WsClient } from '../support/ws-client.js';
 
 const backends = haveRealRedis() ? (['redis', 'memory'] as const) : (['memory'] as const);
 
@@ -37,12 +37,16 @@ describe.each(backends)('live updates (%s)', (backend) => {
     await h?.stop();
   });
 
-  const connect = async (token: string, protocols: string[] = []): Promise<WsClient> => {
+  const connect = async (
+    token: string,
+    protocols: string[] = [],
+  ): Promise<WsClient & { hello: Envelope }> => {
     const client = protocols.length
       ? await openClient(h.wsUrl, protocols)
       : await openClient(h.wsUrl, [], { headers: { authorization: `Bearer ${token}` } });
-    expect((await client.next()).type).toBe('hello');
-    return client;
+    const hello = await client.next();
+    expect(hello.type).toBe('hello');
+    return Object.assign(client, { hello });
   };
   const publish = (userId: string, n: number, from = 0): Promise<UserEvent[]> =>
     Promise.all(
@@ -175,6 +179,27 @@ describe.each(backends)('live updates (%s)', (backend) => {
     await client.waitFor((m) => m.seq === next!.seq);
     expect(eventsOf(client).map((m) => m.seq)).toEqual([seq, next!.seq]);
     await client.close();
+  });
+
+  it("hello carries the log's newest cursor: a client that got no event resumes from it", async () => {
+    const user = await h.login();
+    const fresh = await connect(user.token);
+    expect(fresh.hello.data).toMatchObject({ lastSeq: null }); // nothing was ever published to this user
+    await fresh.close();
+    const before = await publishInOrder(user.userId, 2);
+    const first = await connect(user.token);
+    const cursor = (first.hello.data as { lastSeq: string }).lastSeq;
+    expect(cursor).toBe(before.at(-1)!.seq);
+    await first.close(); // gone before any event reached it
+
+    const missed = await publishInOrder(user.userId, 3, 2);
+    const second = await connect(user.token);
+    second.ws.send(JSON.stringify({ type: 'resume', data: { lastSeq: cursor } }));
+    const resumed = await second.waitFor((m) => m.type === 'resumed');
+    expect(resumed.data).toEqual({ lastSeq: cursor, replayed: missed.length });
+    expect(eventsOf(second)).toEqual(missed.map(envelope));
+    expect(eventsOf(first)).toEqual([]);
+    await second.close();
   });
 
   it('resume with the newest cursor replays nothing and continues live', async () => {

@@ -92,6 +92,8 @@ export interface CacheBus {
   append(stream: string, fields: StreamFields, options?: AppendOptions): Promise<string>;
   /** Up to `count` entries with an id greater than `afterId` (`0` = from the start), oldest first. */
   readRange(stream: string, afterId: string, count: number): Promise<StreamEntry[]>;
+  /** The id of the newest entry, or null when the stream has none. */
+  lastEntryId(stream: string): Promise<string | null>;
   /**
    * At-least-once consumption in a consumer group (created on demand): each entry goes to one
    * consumer of the group, is acknowledged after `handler` resolves, and is redelivered when the

@@ -255,6 +255,8 @@ describe.each(adapters)('CacheBus contract: $name', (adapter) => {
       expect((await bus.readRange('events', ids[1]!, 2)).map((e) => e.id)).toEqual([ids[2], ids[3]]);
       expect(await bus.readRange('events', ids[4]!, 10)).toEqual([]);
       expect(await bus.readRange('no-such-stream', '0', 10)).toEqual([]);
+      expect(await bus.lastEntryId('events')).toBe(ids[4]);
+      expect(await bus.lastEntryId('no-such-stream')).toBeNull();
       await expect(bus.readRange('events', 'not-an-id', 10)).rejects.toThrow(RangeError);
       await expect(bus.append('events', {})).rejects.toThrow(RangeError);
     });

@@ -121,6 +121,8 @@ export class LiveSocket {
       this.attempt = 0;
       this.setStatus('open');
       if (this.lastSeq) this.send({ type: 'resume', data: { lastSeq: this.lastSeq } });
+      // No event seen yet: the log's cursor at connect, so a reconnect resumes from there.
+      else this.lastSeq = (event.data as { lastSeq?: string | null } | undefined)?.lastSeq ?? undefined;
       return;
     }
     if (event.seq) this.lastSeq = event.seq;

@@ -145,6 +145,11 @@ export class MemoryCacheBus implements CacheBus {
     return this.store.streams.get(this.name(stream))?.range(after, count) ?? [];
   }
 
+  async lastEntryId(stream: string): Promise<string | null> {
+    this.assertOpen();
+    return this.store.streams.get(this.name(stream))?.lastEntryId() ?? null;
+  }
+
   async consume(
     stream: string,
     group: string,

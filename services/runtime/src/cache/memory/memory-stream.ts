@@ -42,6 +42,10 @@ export class MemoryStream {
     return key;
   }
 
+  lastEntryId(): string | null {
+    return this.entries.at(-1)?.key ?? null;
+  }
+
   range(after: StreamId, count: number): StreamEntry[] {
     const start = this.firstIndexAfter(after);
     return this.entries.slice(start, start + count).map(toEntry);

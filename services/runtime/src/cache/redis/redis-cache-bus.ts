@@ -164,6 +164,13 @@ export class RedisCacheBus implements CacheBus {
     );
   }
 
+  async lastEntryId(stream: string): Promise<string | null> {
+    const [newest] = toEntries(
+      await this.call((redis) => redis.xrevrange(this.name(stream), '+', '-', 'COUNT', 1)),
+    );
+    return newest?.id ?? null;
+  }
+
   async consume(
     stream: string,
     group: string,
