@@ -378,7 +378,19 @@ const platform = dashboard({
             ],
             [`sum(rate(analytics_rolled_up_days_total{${NS}}[${RATE}]))`, 'days rolled up'],
           ],
-          { unit: 'ops', w: 24 },
+          { unit: 'ops', w: 12 },
+        ),
+        ts(
+          'Retention',
+          [
+            [`sum by (kind) (increase(tasks_retention_purged_total{${NS}}[1h]))`, 'tasks: {{kind}} purged'],
+            [`sum(increase(analytics_raw_usage_purged_total{${NS}}[1h]))`, 'analytics: raw usage purged'],
+            [
+              `sum by (outcome) (increase(tasks_retention_runs_total{${NS}}[1h]))`,
+              'tasks retention runs {{outcome}}',
+            ],
+          ],
+          { w: 12 },
         ),
       ],
     }),

@@ -34,6 +34,13 @@ export function dashboardNamespace(ctx: StackContext): string {
 /** Only the leader's series: a former leader keeps its last stack conditions until it restarts. */
 const FROM_LEADER = 'and on (job, instance) (elwosa_operator_leader == 1)';
 
+/** Slot counters of the services' scheduled jobs (label `outcome`: ran, skipped, failed). */
+const BACKGROUND_JOB_SLOTS = [
+  'tasks_retention_runs_total',
+  'analytics_rollup_slots_total',
+  'notifications_due_scans_total',
+] as const;
+
 interface Alert {
   alert: string;
   expr: string;
@@ -74,6 +81,17 @@ export function alerts(ctx: StackContext): Alert[] {
       for: '30m',
       severity: 'warning',
       summary: 'Ollama models of stack {{ $labels.stack }} are not all pulled',
+    },
+    {
+      // The once-per-interval jobs (tasks retention, analytics roll-ups and raw retention, the
+      // due-soon scan) report each slot's outcome; a failed slot is retried at the next one.
+      alert: 'ElwosaBackgroundJobFailing',
+      expr: BACKGROUND_JOB_SLOTS.map(
+        (metric) => `sum by (job) (increase(${metric}{${sel},outcome="failed"}[3h])) > 0`,
+      ).join(' or '),
+      for: '15m',
+      severity: 'warning',
+      summary: 'A scheduled background job of {{ $labels.job }} has failed in the last 3 hours',
     },
     {
       // Reconciled=False: the last apply failed (ApplyFailed) or the spec is invalid (InvalidSpec).

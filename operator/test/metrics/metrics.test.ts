@@ -284,6 +284,7 @@ describe('alerts', () => {
       'ElwosaPostgresDown',
       'ElwosaGpuUnschedulable',
       'ElwosaModelNotLoaded',
+      'ElwosaBackgroundJobFailing',
       'ElwosaOperatorReconcileErrors',
       'ElwosaOperatorDown',
       'ElwosaOperatorNoLeader',
