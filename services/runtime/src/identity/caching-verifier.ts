@@ -34,10 +34,6 @@ function expiryOf(token: string): number {
   return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
 }
 
-export interface CachingVerifierOptions extends CachedTokenVerifierOptions {
-  sessionCheck: SessionCheck;
-}
-
 /**
  * Signature and claims only (cached), without the live-session check: for callers that run the
  * session check themselves, alongside other work (the gateway batches it with the rate limit).
@@ -74,9 +70,4 @@ export function withLiveSession(
   sessionCheck: SessionCheck,
 ): AccessTokenVerifier {
   return async (authorization) => requireLiveSession(sessionCheck, await verifyToken(authorization));
-}
-
-/** The cached signature and claims check, then the live-session check on every call. */
-export function createCachingVerifier(options: CachingVerifierOptions): AccessTokenVerifier {
-  return withLiveSession(createCachedTokenVerifier(options), options.sessionCheck);
 }

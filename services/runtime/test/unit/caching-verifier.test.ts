@@ -1,7 +1,7 @@
 import { HttpProblem } from '@elwosa/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenKit, type TokenKit } from '../../../../test-support/tokens.ts';
-import { createCachingVerifier } from '../../src/identity/caching-verifier.js';
+import { createCachedTokenVerifier, withLiveSession } from '../../src/identity/caching-verifier.js';
 
 let kit: TokenKit;
 beforeAll(async () => {
@@ -12,20 +12,21 @@ function setup(options: { live?: () => boolean; maxAgeMs?: number; maxEntries?: 
   let clock = Date.now();
   let keyLookups = 0;
   let sessionChecks = 0;
-  const verifier = createCachingVerifier({
+  const tokenVerifier = createCachedTokenVerifier({
     keys: async (header, token) => {
       keyLookups++;
       return kit.keys(header, token);
     },
     issuer: 'elwosa',
     audience: 'elwosa',
-    sessionCheck: async () => {
-      sessionChecks++;
-      return options.live?.() ?? true;
-    },
     maxAgeMs: options.maxAgeMs ?? 60_000,
     maxEntries: options.maxEntries ?? 100,
     now: () => clock,
+  });
+  // Composed as the service host composes it.
+  const verifier = withLiveSession(tokenVerifier, async () => {
+    sessionChecks++;
+    return options.live?.() ?? true;
   });
   return {
     verifier,
