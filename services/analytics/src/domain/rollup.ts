@@ -2,7 +2,7 @@
 // rolled up twice has the same rows); the job rolls up every closed day whose roll-up is missing
 // or stale (see store/day-state.ts for how late facts make a day stale).
 import { lockDayExclusive, purgeableDays, staleDays } from '../store/day-state.js';
-import type { AnalyticsDb } from '../store/db.js';
+import { type AnalyticsDb, DAY_TRANSACTION } from '../store/db.js';
 import { replaceDayRollup } from '../store/rollups.js';
 import { taskCounts } from '../store/task-facts.js';
 import { purgeDayUsage, usagePartials } from '../store/usage-records.js';
@@ -13,8 +13,6 @@ import { foldPartials } from './usage-aggregate.js';
 const EVERYONE: Scope = { kind: 'all' };
 /** Days rolled up per batch; the job keeps going until none is left or it is stopped. */
 export const ROLLUP_BATCH_DAYS = 31;
-/** A day's roll-up runs in one transaction; a busy day may take a while. */
-const ROLLUP_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 
 export function rollUpDay(db: AnalyticsDb, day: Day, now: Date): Promise<void> {
   return db.$transaction(async (tx) => {
@@ -23,7 +21,26 @@ export function rollUpDay(db: AnalyticsDb, day: Day, now: Date): Promise<void> {
     const usage = foldPartials(await usagePartials(tx, range, EVERYONE, 'any'));
     const tasks = await taskCounts(tx, range, EVERYONE, 'any');
     await replaceDayRollup(tx, day, usage, tasks, now);
-  }, ROLLUP_TRANSACTION);
+  }, DAY_TRANSACTION);
+}
+
+/**
+ * Runs `each` on the days `find` returns, ROLLUP_BATCH_DAYS at a time, oldest first, until a
+ * batch comes back short or `shouldStop` says so.
+ */
+async function forEachDayInBatches(
+  find: (limit: number) => Promise<Day[]>,
+  each: (day: Day) => Promise<void>,
+  shouldStop: () => boolean,
+): Promise<void> {
+  for (;;) {
+    const days = await find(ROLLUP_BATCH_DAYS);
+    for (const day of days) {
+      if (shouldStop()) return;
+      await each(day);
+    }
+    if (days.length < ROLLUP_BATCH_DAYS) return;
+  }
 }
 
 /** Rolls up every stale closed day (before today, UTC), oldest first; resolves the days done. */
@@ -33,15 +50,15 @@ export async function rollUpClosedDays(
   shouldStop: () => boolean = () => false,
 ): Promise<Day[]> {
   const done: Day[] = [];
-  for (;;) {
-    const days = await staleDays(db, dayOf(now), ROLLUP_BATCH_DAYS);
-    for (const day of days) {
-      if (shouldStop()) return done;
+  await forEachDayInBatches(
+    (limit) => staleDays(db, dayOf(now), limit),
+    async (day) => {
       await rollUpDay(db, day, now);
       done.push(day);
-    }
-    if (days.length < ROLLUP_BATCH_DAYS) return done;
-  }
+    },
+    shouldStop,
+  );
+  return done;
 }
 
 /**
@@ -57,12 +74,12 @@ export async function purgeRolledUpUsage(
 ): Promise<number> {
   const before = addDays(dayOf(now), -retentionDays);
   let purged = 0;
-  for (;;) {
-    const days = await purgeableDays(db, before, ROLLUP_BATCH_DAYS);
-    for (const day of days) {
-      if (shouldStop()) return purged;
+  await forEachDayInBatches(
+    (limit) => purgeableDays(db, before, limit),
+    async (day) => {
       purged += (await purgeDayUsage(db, day)) ?? 0;
-    }
-    if (days.length < ROLLUP_BATCH_DAYS) return purged;
-  }
+    },
+    shouldStop,
+  );
+  return purged;
 }

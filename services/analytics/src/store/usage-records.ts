@@ -7,7 +7,7 @@ import type { UsagePartial } from '../domain/usage-aggregate.js';
 import type { UsageRecordInput } from '../domain/usage-event.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { isRawPurged, lockDayExclusive, lockDaysShared, markDaysStale } from './day-state.js';
-import type { AnalyticsDb, Queryable } from './db.js';
+import { type AnalyticsDb, DAY_TRANSACTION, type Queryable } from './db.js';
 import { type DaySource, dayBetween, daySourceFilter, dayText, userFilter } from './sql.js';
 
 export type InsertOutcome = 'stored' | 'duplicate' | 'expired';
@@ -42,11 +42,8 @@ export function purgeDayUsage(db: AnalyticsDb, day: Day): Promise<number | undef
        WHERE day = ${day}::date AND current AND NOT raw_purged`;
     if (marked === 0) return undefined;
     return tx.$executeRaw`DELETE FROM "analytics"."ai_usage" WHERE day = ${day}::date`;
-  }, PURGE_TRANSACTION);
+  }, DAY_TRANSACTION);
 }
-
-/** A busy day's records go in one statement; give it time. */
-const PURGE_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 
 // Constants of this module, not input: safe to inline.
 const BOUNDS = Prisma.raw(`ARRAY[${LATENCY_BOUNDS_MS.join(',')}]::int[]`);
