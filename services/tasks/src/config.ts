@@ -31,6 +31,3 @@ export function retentionSettings(e: TasksEnv): RetentionSettings {
     batchSize: 1000,
   };
 }
-
-/** Settings of a service started without environment overrides (tests). */
-export const defaultRetentionSettings = (): RetentionSettings => retentionSettings(tasksEnvSchema.parse({}));

@@ -5,13 +5,16 @@
 import { createLogger, HttpProblem, MemoryCacheBus, MemoryStore } from '@elwosa/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { defaultRetentionSettings, retentionSettings, tasksEnvSchema } from '../src/config.js';
+import { retentionSettings, tasksEnvSchema } from '../src/config.js';
 import type { TasksContext } from '../src/domain/context.js';
 import { changesSince } from '../src/domain/queries.js';
 import { purgeExpired } from '../src/domain/retention.js';
 import { createTask, deleteTask } from '../src/domain/tasks.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { TASKS_SCHEMA, tasksMigrationsDir } from '../src/service.js';
+
+/** What a service started without environment overrides uses. */
+const defaultRetentionSettings = () => retentionSettings(tasksEnvSchema.parse({}));
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
