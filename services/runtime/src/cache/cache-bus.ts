@@ -49,6 +49,13 @@ export interface AppendOptions {
   maxLen?: number;
 }
 
+/** The message `appendAndPublish` sends: `prefix`, the new entry's id, `suffix`. */
+export interface Announcement {
+  channel: string;
+  prefix: string;
+  suffix: string;
+}
+
 export type StreamHandler = (entry: StreamEntry) => void | Promise<void>;
 
 export interface ConsumeOptions {
@@ -90,6 +97,17 @@ export interface CacheBus {
 
   /** Appends a durable event; resolves its id. */
   append(stream: string, fields: StreamFields, options?: AppendOptions): Promise<string>;
+  /**
+   * Appends an entry and publishes `prefix + id + suffix` on the channel in one atomic step (one
+   * round trip with Redis): subscribers learn the entry's id, and messages of one stream go out
+   * in the order of their ids. Resolves the id.
+   */
+  appendAndPublish(
+    stream: string,
+    fields: StreamFields,
+    announcement: Announcement,
+    options?: AppendOptions,
+  ): Promise<string>;
   /** Up to `count` entries with an id greater than `afterId` (`0` = from the start), oldest first. */
   readRange(stream: string, afterId: string, count: number): Promise<StreamEntry[]>;
   /** The id of the newest entry, or null when the stream has none. */

@@ -261,6 +261,27 @@ describe.each(adapters)('CacheBus contract: $name', (adapter) => {
       await expect(bus.append('events', {})).rejects.toThrow(RangeError);
     });
 
+    it('appends and announces in one step: each message carries its id, in id order', async () => {
+      const other = await peer();
+      const got: string[] = [];
+      await other.subscribe('news', (message) => void got.push(message));
+      const announce = (i: number) => ({ channel: 'news', prefix: `<${i}|`, suffix: '>' });
+      const ids = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => bus.appendAndPublish('log', fields(i), announce(i))),
+      );
+      await waitFor(() => got.length === 20, 3000, 'every announcement');
+      expect([...got].sort()).toEqual(ids.map((id, i) => `<${i}|${id}>`).sort());
+      const announced = got.map((m) => m.slice(m.indexOf('|') + 1, -1));
+      expect(announced).toEqual([...announced].sort(byId));
+      const logged = await bus.readRange('log', '0', 100);
+      expect(logged.map((e) => e.id)).toEqual([...ids].sort(byId));
+      expect(logged.find((e) => e.id === ids[3])?.fields).toEqual(fields(3));
+      await expect(bus.appendAndPublish('log', {}, announce(0))).rejects.toThrow(RangeError);
+      await expect(bus.appendAndPublish('log', fields(0), announce(0), { maxLen: 0 })).rejects.toThrow(
+        RangeError,
+      );
+    });
+
     it('trims to about maxLen, keeping the newest entries', async () => {
       const ids: string[] = [];
       for (let batch = 0; batch < 10; batch++) {

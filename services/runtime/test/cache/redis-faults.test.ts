@@ -180,6 +180,34 @@ describe.each(cases)('Redis faults', () => {
     expect(await direct.get('k')).toBe('v');
   });
 
+  it('subscriptions made before the first connection share one wait, and all hold once Redis is up', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      await proxy.cut();
+      const bus = await createCacheBus({
+        redisUrl: proxy.url,
+        keyPrefix: prefix,
+        redis: { ...FAST, connectTimeoutMs: 1500 },
+      });
+      buses.push(bus);
+      const got: string[] = [];
+      // More than EventEmitter's default of 10 listeners, were each call to wait on its own.
+      const pending = Array.from({ length: 30 }, (_, i) =>
+        bus.subscribe(`c${i}`, (message) => void got.push(message)),
+      );
+      await sleep(100);
+      await proxy.restore();
+      await Promise.all(pending);
+      await Promise.all(Array.from({ length: 30 }, (_, i) => direct.publish(`c${i}`, `m${i}`)));
+      await waitFor(() => got.length === 30, 3000, 'a message on every channel');
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('logs an outage once per connection, its end, and nothing for a clean shutdown', async () => {
     const logs = captureLogs();
     const bus = await RedisCacheBus.connect({

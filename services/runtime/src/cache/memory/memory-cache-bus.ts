@@ -2,6 +2,7 @@
 // MemoryStore that several buses in one process can share.
 import type { Logger } from 'pino';
 import {
+  type Announcement,
   type AppendOptions,
   type CacheBus,
   type CacheBusStatus,
@@ -136,6 +137,20 @@ export class MemoryCacheBus implements CacheBus {
     const maxLen = options.maxLen ?? this.streamMaxLen;
     assertPositiveInt('maxLen', maxLen);
     return this.store.stream(this.name(stream)).append(fields, maxLen, this.store.now());
+  }
+
+  async appendAndPublish(
+    stream: string,
+    fields: StreamFields,
+    announcement: Announcement,
+    options: AppendOptions = {},
+  ): Promise<string> {
+    const id = await this.append(stream, fields, options);
+    this.store.pubsub.publish(
+      this.name(announcement.channel),
+      `${announcement.prefix}${id}${announcement.suffix}`,
+    );
+    return id;
   }
 
   async readRange(stream: string, afterId: string, count: number): Promise<StreamEntry[]> {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  type Announcement,
   type AppendOptions,
   type CacheBus,
   type CacheBusStatus,
@@ -147,13 +148,38 @@ export class RedisCacheBus implements CacheBus {
   }
 
   async append(stream: string, fields: StreamFields, options: AppendOptions = {}): Promise<string> {
+    const maxLen = this.appendMaxLen(fields, options);
+    const args = Object.entries(fields).flat();
+    const id = await this.call((redis) => redis.xadd(this.name(stream), 'MAXLEN', '~', maxLen, '*', ...args));
+    return assertStreamId(id);
+  }
+
+  async appendAndPublish(
+    stream: string,
+    fields: StreamFields,
+    announcement: Announcement,
+    options: AppendOptions = {},
+  ): Promise<string> {
+    const maxLen = this.appendMaxLen(fields, options);
+    const { channel, prefix, suffix } = announcement;
+    const id = await this.call((redis) =>
+      redis.elwosaAppendAndPublish(
+        this.name(stream),
+        maxLen,
+        this.name(channel),
+        prefix,
+        suffix,
+        ...Object.entries(fields).flat(),
+      ),
+    );
+    return assertStreamId(id);
+  }
+
+  private appendMaxLen(fields: StreamFields, options: AppendOptions): number {
     assertFields(fields);
     const maxLen = options.maxLen ?? this.streamMaxLen;
     assertPositiveInt('maxLen', maxLen);
-    const args = Object.entries(fields).flat();
-    const id = await this.call((redis) => redis.xadd(this.name(stream), 'MAXLEN', '~', maxLen, '*', ...args));
-    if (typeof id !== 'string') throw new Error('XADD returned no id');
-    return id;
+    return maxLen;
   }
 
   async readRange(stream: string, afterId: string, count: number): Promise<StreamEntry[]> {
@@ -233,4 +259,9 @@ export class RedisCacheBus implements CacheBus {
   private assertOpen(): void {
     if (this.closed) throw new CacheUnavailableError('cache bus is closed');
   }
+}
+
+function assertStreamId(id: unknown): string {
+  if (typeof id !== 'string') throw new Error('XADD returned no id');
+  return id;
 }

@@ -35,6 +35,17 @@ if created and ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return value
 `;
 
+/**
+ * XADD (KEYS[1], trimmed to about ARGV[1] entries, fields from ARGV[5] on), then PUBLISH on
+ * ARGV[2] of ARGV[3] .. id .. ARGV[4]; returns the id. One script, so the announcement cannot be
+ * lost between the two, and announcements of one stream leave in id order.
+ */
+const APPEND_AND_PUBLISH = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 5))
+redis.call('PUBLISH', ARGV[2], ARGV[3] .. id .. ARGV[4])
+return id
+`;
+
 export type SlidingWindowReply = [
   allowed: number,
   count: number,
@@ -51,6 +62,14 @@ export interface ScriptCommands {
     member: string,
   ): Promise<SlidingWindowReply>;
   elwosaIncr(key: string, by: number, ttlMs: number): Promise<number>;
+  elwosaAppendAndPublish(
+    stream: string,
+    maxLen: number,
+    channel: string,
+    prefix: string,
+    suffix: string,
+    ...fields: string[]
+  ): Promise<string>;
 }
 
 export type ScriptedRedis = Redis & ScriptCommands;
@@ -58,5 +77,6 @@ export type ScriptedRedis = Redis & ScriptCommands;
 export function defineScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand('elwosaSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
   redis.defineCommand('elwosaIncr', { numberOfKeys: 1, lua: INCR_WITH_TTL });
+  redis.defineCommand('elwosaAppendAndPublish', { numberOfKeys: 1, lua: APPEND_AND_PUBLISH });
   return redis as ScriptedRedis;
 }

@@ -20,6 +20,8 @@ export class RedisSubscriber {
   /** The SUBSCRIBE call that made each channel active. */
   private readonly active = new Map<string, Promise<unknown>>();
   private everReady = false;
+  /** The first wait for the connection, shared by the subscribe calls made before it is ready. */
+  private firstReady: Promise<void> | undefined;
 
   constructor(
     private readonly connection: Redis,
@@ -40,7 +42,7 @@ export class RedisSubscriber {
     handler: MessageHandler,
   ): Promise<() => Promise<void>> {
     // Only the first use may wait for the connection; after an outage calls fail fast.
-    if (!this.everReady) await waitReady(this.connection, this.readyTimeoutMs);
+    if (!this.everReady) await this.waitFirstReady();
     const subscription = { channel, handler };
     let subscriptions = this.subscriptions.get(redisChannel);
     if (subscriptions === undefined) {
@@ -59,6 +61,14 @@ export class RedisSubscriber {
       throw new CacheUnavailableError(`subscription to ${channel} failed`);
     }
     return () => this.unsubscribe(redisChannel, subscription);
+  }
+
+  private waitFirstReady(): Promise<void> {
+    this.firstReady ??= waitReady(this.connection, this.readyTimeoutMs).catch((err: unknown) => {
+      this.firstReady = undefined; // the next call waits again
+      throw err;
+    });
+    return this.firstReady;
   }
 
   close(): void {
