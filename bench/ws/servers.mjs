@@ -58,18 +58,23 @@ async function startRaw(runtime, cache) {
   const byUser = new Map();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false });
-  wss.on('connection', (ws, req) => {
+  const deliver = (message) => {
+    const event = JSON.parse(message);
+    const text = JSON.stringify({ type: event.type, seq: event.seq, data: event.data });
+    for (const ws of byUser.get(event.userId) ?? []) ws.send(text);
+  };
+  // The user's channel is subscribed with their first socket, as the gateway's relay does.
+  const subscribed = new Map();
+  wss.on('connection', async (ws, req) => {
     const userId = new URL(req.url, 'http://x').searchParams.get('user');
     const set = byUser.get(userId) ?? new Set();
     byUser.set(userId, set);
     set.add(ws);
     ws.on('close', () => set.delete(ws));
+    if (!subscribed.has(userId))
+      subscribed.set(userId, cache.subscribe(runtime.userEventChannel(userId), deliver));
+    await subscribed.get(userId);
     ws.send(JSON.stringify({ type: 'hello', seq: null, data: { userId } }));
-  });
-  await cache.subscribe(runtime.USER_EVENTS_CHANNEL, (message) => {
-    const event = JSON.parse(message);
-    const text = JSON.stringify({ type: event.type, seq: event.seq, data: event.data });
-    for (const ws of byUser.get(event.userId) ?? []) ws.send(text);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server.address().port;

@@ -10,7 +10,7 @@ import { corsAllowList, corsMiddleware } from './cors.js';
 import { createAdmission } from './identity/admission.js';
 import { createLiveMetrics } from './live/live-metrics.js';
 import { replayUserEvents, userEventLogTip } from './live/replay.js';
-import { startUserEventRelay } from './live/user-event-relay.js';
+import { createUserEventRelay } from './live/user-event-relay.js';
 import { createGatewayMetrics } from './metrics.js';
 import { createOwnRoutesHandler } from './own-routes.js';
 import { MAX_BODY_BYTES } from './proxy/body.js';
@@ -107,6 +107,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
   });
   const hub = new ConnectionRegistry();
   const liveMetrics = createLiveMetrics(host.metrics.registry);
+  const relay = createUserEventRelay({ cache: deps.cache, hub, metrics: liveMetrics, logger: host.logger });
   const upgrades = createUpgradeHandler({
     admit,
     sessionCheck: host.sessionCheck,
@@ -114,6 +115,7 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     metrics,
     liveMetrics,
     replay: (userId, lastSeq) => replayUserEvents(deps.cache, userId, lastSeq),
+    listen: relay.listen,
     logTip: (userId) => userEventLogTip(deps.cache, userId),
     logger: host.logger,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
@@ -122,12 +124,6 @@ export async function startGateway(deps: PlatformDeps, options: GatewayOptions):
     isDraining: () => host.readiness.draining,
   });
 
-  const relay = await startUserEventRelay({
-    cache: deps.cache,
-    hub,
-    metrics: liveMetrics,
-    logger: host.logger,
-  });
   const running = await host.start({ front: upstreamHandler });
   running.server.server.on('upgrade', upgrades.handle);
   deps.lifecycle.on('stop', () => upgrades.shutdown(Math.max(1000, deps.lifecycle.graceMs / 2)));

@@ -5,7 +5,7 @@ import type { ResyncReason } from './replay.js';
 export type ResumeOutcome = 'replayed' | 'resync';
 
 export interface LiveMetrics {
-  /** Events received from the user-events channel by this replica. */
+  /** Events received by this replica on the channels of its connected users. */
   eventsReceived: Counter;
   /** Event messages sent to sockets (live and replayed). */
   eventsDelivered: Counter<'path'>;
@@ -18,7 +18,7 @@ export function createLiveMetrics(registry: Registry): LiveMetrics {
   return {
     eventsReceived: new Counter({
       name: 'gateway_live_events_received_total',
-      help: 'User events received from the fan-out channel by this replica',
+      help: 'User events received by this replica on the channels of the users connected to it',
       registers,
     }),
     eventsDelivered: new Counter({

@@ -1,8 +1,10 @@
-// One subscription per gateway replica to the user-events channel (Redis pub/sub across
-// replicas, the in-process bus in all-in-one mode): every event goes to the open connections of
-// its user on this replica, through the hub. A failed first subscription (cache down at start)
-// is retried in the background until it succeeds or the relay is stopped.
-import { type CacheBus, type Unsubscribe, USER_EVENTS_CHANNEL, type UserEvent } from '@elwosa/runtime';
+// The user-events relay of one gateway replica. It subscribes to the channel of each user with a
+// connection here (the user's first connection subscribes, the last one to leave unsubscribes),
+// so a replica receives only the events of its own users (Redis pub/sub across replicas, the
+// in-process bus in all-in-one mode), and hands each to that user's connections through the hub.
+// `listen` resolves once the subscription is confirmed: the upgrade reads the user's log tip
+// only after that, so every later event is delivered live or replayable from the tip.
+import { type CacheBus, type Unsubscribe, type UserEvent, userEventChannel } from '@elwosa/runtime';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ConnectionRegistry } from '../ws/hub.js';
@@ -16,33 +18,27 @@ const eventSchema = z.object({
   data: z.unknown(),
 });
 
-/** A well-formed message for a user with no connection on this replica (not validated further). */
-export const NOT_LISTENING = Symbol('not listening');
-
-/**
- * The event in a channel message, NOT_LISTENING when its user has no connection here, or
- * undefined when the message is not an event. Every replica receives every user's events, so
- * only those with a listener of the user pay for the full validation.
- */
-export function parseUserEvent(
-  message: string,
-  listening: (userId: string) => boolean = () => true,
-): UserEvent | typeof NOT_LISTENING | undefined {
+/** The event in a message on `userId`'s channel, or undefined when it is not one of theirs. */
+export function parseUserEvent(message: string, userId: string): UserEvent | undefined {
   let json: unknown;
   try {
     json = JSON.parse(message);
   } catch {
     return undefined;
   }
-  const userId =
-    typeof json === 'object' && json !== null ? (json as { userId?: unknown }).userId : undefined;
-  if (typeof userId !== 'string' || userId.length === 0) return undefined;
-  if (!listening(userId)) return NOT_LISTENING;
   const parsed = eventSchema.safeParse(json);
-  return parsed.success ? { ...parsed.data, data: parsed.data.data ?? null } : undefined;
+  if (!parsed.success || parsed.data.userId !== userId) return undefined;
+  return { ...parsed.data, data: parsed.data.data ?? null };
 }
 
+/** Ends one connection's interest in its user's events; calling it again does nothing. */
+export type Release = () => void;
+
 export interface UserEventRelay {
+  /** Subscribes to the user's events, shared by their connections here; rejects when the cache is down. */
+  listen(userId: string): Promise<Release>;
+  /** Users whose channel this replica is subscribed to (or subscribing). */
+  readonly users: number;
   stop(): Promise<void>;
 }
 
@@ -51,45 +47,79 @@ export interface RelayOptions {
   hub: ConnectionRegistry;
   metrics: LiveMetrics;
   logger: Logger;
-  retryMs?: number;
 }
 
-/** Resolves after the first subscription attempt (subscribed, or retrying in the background). */
-export async function startUserEventRelay(options: RelayOptions): Promise<UserEventRelay> {
-  const { cache, hub, metrics, logger } = options;
-  let unsubscribe: Unsubscribe | undefined;
-  let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
+interface Listening {
+  connections: number;
+  subscription: Promise<Unsubscribe>;
+}
 
-  const handle = (message: string) => {
-    const event = parseUserEvent(message, (userId) => hub.listens(userId));
+export function createUserEventRelay(options: RelayOptions): UserEventRelay {
+  const { cache, hub, metrics, logger } = options;
+  const byUser = new Map<string, Listening>();
+
+  const handle = (userId: string, message: string) => {
+    const event = parseUserEvent(message, userId);
     if (!event) {
-      logger.warn('malformed message on the user-events channel');
+      logger.warn({ userId }, 'malformed message on a user-events channel');
       return;
     }
     metrics.eventsReceived.inc();
-    if (event !== NOT_LISTENING) hub.deliver(event);
+    hub.deliver(event);
   };
 
-  const subscribe = async (): Promise<void> => {
-    try {
-      const off = await cache.subscribe(USER_EVENTS_CHANNEL, handle);
-      if (stopped) await off();
-      else unsubscribe = off;
-    } catch (err) {
-      if (stopped) return;
-      logger.warn({ err }, 'cannot subscribe to user events; retrying');
-      retry = setTimeout(() => void subscribe(), options.retryMs ?? 2000);
-      retry.unref();
-    }
+  const unsubscribe = (userId: string, listening: Listening) => {
+    if (byUser.get(userId) === listening) byUser.delete(userId);
+    listening.subscription
+      .then(
+        (off) => off(),
+        () => undefined,
+      )
+      .catch((err: unknown) => logger.debug({ err, userId }, 'user-events unsubscribe failed'));
   };
 
-  await subscribe();
   return {
+    async listen(userId) {
+      let listening = byUser.get(userId);
+      if (!listening) {
+        const subscription = cache.subscribe(userEventChannel(userId), (message) => handle(userId, message));
+        const created: Listening = { connections: 0, subscription };
+        subscription.catch(() => {
+          if (byUser.get(userId) === created) byUser.delete(userId);
+        });
+        byUser.set(userId, created);
+        listening = created;
+      }
+      const current = listening;
+      current.connections++;
+      try {
+        await current.subscription;
+      } catch (err) {
+        current.connections--;
+        throw err;
+      }
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        current.connections--;
+        if (current.connections === 0) unsubscribe(userId, current);
+      };
+    },
+    get users() {
+      return byUser.size;
+    },
     async stop() {
-      stopped = true;
-      clearTimeout(retry);
-      await unsubscribe?.();
+      const all = [...byUser.entries()];
+      byUser.clear();
+      await Promise.all(
+        all.map(([, listening]) =>
+          listening.subscription.then(
+            (off) => off(),
+            () => undefined,
+          ),
+        ),
+      );
     },
   };
 }

@@ -33,11 +33,6 @@ export class ConnectionRegistry {
     if (set.size === 0) this.byUser.delete(connection.userId);
   }
 
-  /** Whether the user has an open connection on this replica. */
-  listens(userId: string): boolean {
-    return this.byUser.has(userId);
-  }
-
   connectionsOf(userId: string): readonly HubConnection[] {
     return [...(this.byUser.get(userId) ?? [])];
   }

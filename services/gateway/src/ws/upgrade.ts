@@ -17,6 +17,7 @@ import { WebSocketServer } from 'ws';
 import type { Admit } from '../identity/admission.js';
 import type { LiveMetrics } from '../live/live-metrics.js';
 import type { ReplayResult } from '../live/replay.js';
+import type { Release } from '../live/user-event-relay.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { normalizePath, splitTarget } from '../routing/normalize-path.js';
 import { GatewayConnection } from './connection.js';
@@ -35,7 +36,9 @@ export interface UpgradeOptions {
   liveMetrics: LiveMetrics;
   /** Reads a user's events after a cursor (for `resume`). */
   replay: (userId: string, lastSeq: string) => Promise<ReplayResult>;
-  /** The user's newest event cursor (null: none, or unreadable); read before the socket joins the hub. */
+  /** Subscribes this replica to the user's events (user-event-relay.ts); rejects when the cache is down. */
+  listen: (userId: string) => Promise<Release>;
+  /** The user's newest event cursor (null: none, or unreadable); read once the user is listened to. */
   logTip: (userId: string) => Promise<string | null>;
   logger: Logger;
   heartbeatMs: number;
@@ -122,8 +125,22 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
       reject(socket, admission.problem ?? problems.unauthorized(), requestId, admission.headers);
       return;
     }
-    // Read before the connection joins the hub: every event after this cursor is either
-    // delivered live or replayable by a `resume` from it.
+    let release: Release;
+    try {
+      release = await options.listen(identity.userId);
+    } catch (err) {
+      logger.warn({ err, requestId }, 'cannot subscribe to the user events');
+      reject(socket, problems.unavailable('live updates are unavailable'), requestId);
+      return;
+    }
+    // The subscription ends with the socket, whether the upgrade completes or not.
+    if (socket.destroyed) {
+      release();
+      return;
+    }
+    socket.once('close', release);
+    // Read after the subscription and before the connection joins the hub: every event after
+    // this cursor is either delivered live or replayable by a `resume` from it.
     const lastSeq = await options.logTip(identity.userId);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new GatewayConnection(ws, identity, {

@@ -7,8 +7,8 @@ import {
   createCacheBus,
   publishUserEvent,
   USER_EVENT_LOG_LENGTH,
-  USER_EVENTS_CHANNEL,
   type UserEvent,
+  userEventChannel,
   userEventLog,
 } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,47 @@ describe.each(backends)('live updates (%s)', (backend) => {
     await Promise.all([a1.close(), a2.close(), b.close()]);
   });
 
+  it("a replica receives a user's events only while that user has a connection to it", async () => {
+    const [here, away] = [await h.login(), await h.login()];
+    const received = () => metric('gateway_live_events_received_total');
+    const client = await connect(here.token);
+    const before = await received();
+    await publishUserEvent(h.cache, away.userId, 'task.created', { id: 'elsewhere' });
+    const event = await publishUserEvent(h.cache, here.userId, 'task.created', { id: 'here' });
+    expect(await client.next()).toEqual(envelope(event));
+    expect((await received()) - before).toBe(1); // the other user's event never reached this replica
+    await client.close();
+    // The user's last connection gone, the replica unsubscribes from their channel.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const at = await received();
+      await publishUserEvent(h.cache, here.userId, 'task.updated', { id: 'here' });
+      await new Promise((r) => setTimeout(r, 50));
+      if ((await received()) === at) break;
+      expect(Date.now(), 'still subscribed after the last connection closed').toBeLessThan(deadline);
+    }
+  });
+
+  it("refuses the upgrade with 503 when it cannot subscribe to the user's events, and accepts it again after", async () => {
+    const user = await h.login();
+    gated.failSubscribes(true);
+    try {
+      const err = await openClient(h.wsUrl, [], { headers: { authorization: `Bearer ${user.token}` } }).then(
+        () => undefined,
+        (e: unknown) => e as { res?: { statusCode?: number; headers: Record<string, string> } },
+      );
+      expect(err?.res?.statusCode).toBe(503);
+      expect(err?.res?.headers['content-type']).toContain('application/problem+json');
+      expect(err?.res?.headers['retry-after']).toBe('1');
+    } finally {
+      gated.failSubscribes(false);
+    }
+    const client = await connect(user.token);
+    const event = await publishUserEvent(h.cache, user.userId, 'task.created', { id: 'back' });
+    expect(await client.next()).toEqual(envelope(event));
+    await client.close();
+  });
+
   it('events published in a burst arrive complete and in order', async () => {
     const user = await h.login();
     const client = await connect(user.token);
@@ -174,7 +215,7 @@ describe.each(backends)('live updates (%s)', (backend) => {
     );
     gate.release();
     expect((await client.waitFor((m) => m.type === 'resumed')).data).toMatchObject({ replayed: 1 });
-    await h.cache.publish(USER_EVENTS_CHANNEL, JSON.stringify({ ...slow, seq }));
+    await h.cache.publish(userEventChannel(user.userId), JSON.stringify({ ...slow, seq }));
     const [next] = await publishInOrder(user.userId, 1);
     await client.waitFor((m) => m.seq === next!.seq);
     expect(eventsOf(client).map((m) => m.seq)).toEqual([seq, next!.seq]);

@@ -1,6 +1,7 @@
 // A cache bus whose log reads (readRange) can be held at a gate, so a test can publish events
-// while a resume's replay is in progress — either before the read reaches the cache or after.
-import type { CacheBus } from '@elwosa/runtime';
+// while a resume's replay is in progress — either before the read reaches the cache or after —
+// and whose subscriptions can be made to fail (the cache refusing only those).
+import { type CacheBus, CacheUnavailableError } from '@elwosa/runtime';
 
 export interface Gate {
   /** Resolves when a held read is waiting at the gate. */
@@ -12,12 +13,18 @@ export interface GatedCache {
   cache: CacheBus;
   /** Holds the next readRange `before` or `after` it reads from the underlying cache. */
   holdNextRead(where: 'before' | 'after'): Gate;
+  /** While on, subscribe rejects with CacheUnavailableError. */
+  failSubscribes(on: boolean): void;
 }
 
 export function gateReads(inner: CacheBus): GatedCache {
   let pending: { where: 'before' | 'after'; enter: () => void; released: Promise<void> } | undefined;
+  let subscribesFail = false;
   const cache = new Proxy(inner, {
     get(target, property, receiver) {
+      if (property === 'subscribe' && subscribesFail) {
+        return async () => Promise.reject(new CacheUnavailableError('subscribe refused by the test'));
+      }
       if (property !== 'readRange') {
         const value: unknown = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
@@ -51,6 +58,9 @@ export function gateReads(inner: CacheBus): GatedCache {
       });
       pending = { where, enter, released };
       return { entered, release };
+    },
+    failSubscribes(on) {
+      subscribesFail = on;
     },
   };
 }

@@ -1,17 +1,23 @@
-// The user-events relay: one subscription, every valid event to the hub, malformed messages
-// dropped, a failed first subscription retried, and stop() ends delivery.
+// The user-events relay: a replica subscribes to the channel of each user with a connection
+// here (shared by that user's connections, dropped with the last one), passes their valid
+// events to the hub, drops malformed messages and messages naming another user, and a failed
+// subscription rejects `listen` and leaves nothing behind.
 import {
   createLogger,
   MemoryCacheBus,
   MemoryStore,
   publishUserEvent,
-  USER_EVENTS_CHANNEL,
   type UserEvent,
+  userEventChannel,
 } from '@elwosa/runtime';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLiveMetrics } from '../../src/live/live-metrics.js';
-import { startUserEventRelay, type UserEventRelay } from '../../src/live/user-event-relay.js';
+import {
+  createUserEventRelay,
+  parseUserEvent,
+  type UserEventRelay,
+} from '../../src/live/user-event-relay.js';
 import { ConnectionRegistry } from '../../src/ws/hub.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -19,64 +25,173 @@ let cache: MemoryCacheBus;
 let relay: UserEventRelay | undefined;
 afterEach(async () => {
   await relay?.stop();
+  relay = undefined;
   await cache?.close();
 });
 
-function hubWith(userId: string): { hub: ConnectionRegistry; got: UserEvent[] } {
+/** A hub with one connection per user, recording what each receives. */
+function hubOf(...userIds: string[]): { hub: ConnectionRegistry; got: Record<string, UserEvent[]> } {
   const hub = new ConnectionRegistry();
-  const got: UserEvent[] = [];
-  hub.add({ id: 'c', userId, deliver: (e) => got.push(e) > 0, close: () => {} });
+  const got: Record<string, UserEvent[]> = {};
+  for (const userId of userIds) {
+    const events: UserEvent[] = [];
+    got[userId] = events;
+    hub.add({ id: `c-${userId}`, userId, deliver: (e) => events.push(e) > 0, close: () => {} });
+  }
   return { hub, got };
 }
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-};
+const settle = () => new Promise((r) => setTimeout(r, 20));
 
-describe('startUserEventRelay', () => {
-  it('passes events to the hub and drops malformed channel messages', async () => {
-    cache = new MemoryCacheBus({ store: new MemoryStore() });
-    const { hub, got } = hubWith('u');
+/** The memory bus, counting subscribe calls and the channels subscribed right now. */
+function countingCache() {
+  cache = new MemoryCacheBus({ store: new MemoryStore() });
+  const active = new Map<string, number>();
+  let subscribes = 0;
+  let failNext = false;
+  const counted = new Proxy(cache, {
+    get(target, property) {
+      if (property === 'subscribe') {
+        return async (channel: string, handler: (m: string, c: string) => void) => {
+          subscribes++;
+          if (failNext) {
+            failNext = false;
+            throw new Error('redis down');
+          }
+          const off = await target.subscribe(channel, handler);
+          active.set(channel, (active.get(channel) ?? 0) + 1);
+          return async () => {
+            active.set(channel, (active.get(channel) ?? 1) - 1);
+            if (active.get(channel) === 0) active.delete(channel);
+            await off();
+          };
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    cache: counted,
+    active,
+    subscribes: () => subscribes,
+    failNextSubscribe: () => {
+      failNext = true;
+    },
+  };
+}
+
+describe('createUserEventRelay', () => {
+  it("receives only the events of users listened to here, on each user's own channel", async () => {
+    const counting = countingCache();
+    const { hub, got } = hubOf('u', 'v', 'w');
     const metrics = createLiveMetrics(new Registry());
-    relay = await startUserEventRelay({ cache, hub, metrics, logger });
-    await cache.publish(USER_EVENTS_CHANNEL, 'not json');
-    await cache.publish(USER_EVENTS_CHANNEL, JSON.stringify({ userId: 'u', seq: 'x', type: 't', data: 1 }));
-    const event = await publishUserEvent(cache, 'u', 'task.created', { id: 1 });
-    await publishUserEvent(cache, 'someone-else', 'task.created', { id: 2 });
-    await until(() => got.length === 1);
-    expect(got).toEqual([event]);
+    relay = createUserEventRelay({ cache: counting.cache, hub, metrics, logger });
+    const releaseU = await relay.listen('u');
+    await relay.listen('v');
+    expect([...counting.active.keys()].sort()).toEqual([userEventChannel('u'), userEventChannel('v')]);
+
+    const forU = await publishUserEvent(cache, 'u', 'task.created', { id: 1 });
+    const forV = await publishUserEvent(cache, 'v', 'task.created', { id: 2 });
+    await publishUserEvent(cache, 'w', 'task.created', { id: 3 }); // w has no listener here
+    await settle();
+    expect(got).toEqual({ u: [forU], v: [forV], w: [] });
     expect((await metrics.eventsReceived.get()).values[0]?.value).toBe(2);
+
+    releaseU();
+    await settle();
+    expect([...counting.active.keys()]).toEqual([userEventChannel('v')]);
+    await publishUserEvent(cache, 'u', 'task.updated', { id: 1 });
+    await settle();
+    expect(got.u).toEqual([forU]);
   });
 
-  it('retries a failed first subscription and stops delivering after stop()', async () => {
-    cache = new MemoryCacheBus({ store: new MemoryStore() });
-    let failures = 1;
-    const flaky = new Proxy(cache, {
-      get(target, property) {
-        if (property === 'subscribe' && failures-- > 0) return async () => Promise.reject(new Error('down'));
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const { hub, got } = hubWith('u');
-    relay = await startUserEventRelay({
-      cache: flaky,
+  it("shares one subscription between a user's connections and ends it with the last", async () => {
+    const counting = countingCache();
+    const { hub, got } = hubOf('u');
+    relay = createUserEventRelay({
+      cache: counting.cache,
       hub,
       metrics: createLiveMetrics(new Registry()),
       logger,
-      retryMs: 20,
     });
-    for (let i = 0; i < 100 && got.length === 0; i++) {
-      await publishUserEvent(cache, 'u', 't', null);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(got.length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 50));
+    const [first, second] = await Promise.all([relay.listen('u'), relay.listen('u')]);
+    expect(counting.subscribes()).toBe(1);
+    expect(relay.users).toBe(1);
+
+    first();
+    first(); // releasing twice counts once
+    const stillHere = await publishUserEvent(cache, 'u', 't', 1);
+    await settle();
+    expect(got.u).toEqual([stillHere]);
+
+    second();
+    await settle();
+    expect(relay.users).toBe(0);
+    expect(counting.active.size).toBe(0);
+    // Listening again subscribes again.
+    await relay.listen('u');
+    expect(counting.subscribes()).toBe(2);
+    expect(counting.active.size).toBe(1);
+  });
+
+  it('rejects listen when the subscription fails, keeping nothing, and the next listen subscribes', async () => {
+    const counting = countingCache();
+    const { hub, got } = hubOf('u');
+    relay = createUserEventRelay({
+      cache: counting.cache,
+      hub,
+      metrics: createLiveMetrics(new Registry()),
+      logger,
+    });
+    counting.failNextSubscribe();
+    await expect(relay.listen('u')).rejects.toThrow('redis down');
+    expect(relay.users).toBe(0);
+    await relay.listen('u');
+    const event = await publishUserEvent(cache, 'u', 't', 1);
+    await settle();
+    expect(got.u).toEqual([event]);
+  });
+
+  it('drops malformed messages and events naming another user; stop() ends every subscription', async () => {
+    const counting = countingCache();
+    const { hub, got } = hubOf('u', 'v');
+    relay = createUserEventRelay({
+      cache: counting.cache,
+      hub,
+      metrics: createLiveMetrics(new Registry()),
+      logger,
+    });
+    await relay.listen('u');
+    await cache.publish(userEventChannel('u'), 'not json');
+    await cache.publish(userEventChannel('u'), JSON.stringify({ userId: 'u', seq: 'x', type: 't', data: 1 }));
+    // Someone publishing on u's channel cannot reach v's connections.
+    await cache.publish(
+      userEventChannel('u'),
+      JSON.stringify({ userId: 'v', seq: '1-0', type: 't', data: 1 }),
+    );
+    await settle();
+    expect(got).toEqual({ u: [], v: [] });
+
     await relay.stop();
     relay = undefined;
-    const before = got.length;
-    await publishUserEvent(cache, 'u', 't', null);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(got.length).toBe(before);
+    expect(counting.active.size).toBe(0);
   });
+});
+
+describe('parseUserEvent', () => {
+  it('accepts an event of the channel’s user', () => {
+    const e = { userId: 'u', seq: '1-0', type: 'task.created', data: { id: 't' } };
+    expect(parseUserEvent(JSON.stringify(e), 'u')).toEqual(e);
+    expect(parseUserEvent(JSON.stringify({ ...e, data: null }), 'u')).toEqual({ ...e, data: null });
+  });
+
+  it.each([
+    'nope',
+    '[1]',
+    '{"userId":"u","seq":"x","type":"t","data":1}',
+    '{"userId":"","seq":"1-0","type":"t","data":1}',
+    '{"seq":"1-0","type":"t","data":1}',
+    '{"userId":"u","seq":"1-0","data":1}',
+    '{"userId":"v","seq":"1-0","type":"t","data":1}',
+  ])('ignores %s', (m) => expect(parseUserEvent(m, 'u')).toBeUndefined());
 });

@@ -1,11 +1,10 @@
-// The pure parts of live delivery: the resume merge, the per-connection delivery state, cursor
-// checks and channel-message parsing.
+// The pure parts of live delivery: the resume merge, the per-connection delivery state and
+// cursor checks.
 import type { UserEvent } from '@elwosa/runtime';
 import { describe, expect, it } from 'vitest';
 import { compareCursors, isCursor } from '../../src/live/cursor.js';
 import { DeliveryState } from '../../src/live/delivery-state.js';
 import { mergeResume } from '../../src/live/resume-merge.js';
-import { NOT_LISTENING, parseUserEvent } from '../../src/live/user-event-relay.js';
 
 const ev = (seq: string, type = 'task.updated'): UserEvent => ({ userId: 'u', seq, type, data: { seq } });
 const seqs = (events: readonly UserEvent[]) => events.map((e) => e.seq);
@@ -115,29 +114,5 @@ describe('DeliveryState', () => {
     expect(seqs(state.abandonResume())).toEqual(['6-0']);
     expect(seqs(state.offer(ev('1-0')))).toEqual(['1-0']);
     expect(state.beginResume('5-0')).toBe('already_resumed');
-  });
-});
-
-describe('parseUserEvent', () => {
-  it('accepts a published event', () => {
-    const e = { userId: 'u', seq: '1-0', type: 'task.created', data: { id: 't' } };
-    expect(parseUserEvent(JSON.stringify(e))).toEqual(e);
-  });
-
-  it.each([
-    'nope',
-    '{"userId":"u","seq":"x","type":"t","data":1}',
-    '{"userId":"","seq":"1-0","type":"t","data":1}',
-    '{"seq":"1-0","type":"t","data":1}',
-    '{"userId":"u","seq":"1-0","data":1}',
-  ])('ignores %s', (m) => expect(parseUserEvent(m)).toBeUndefined());
-
-  it('validates only events of a user who has a connection here', () => {
-    const listening = (userId: string) => userId === 'here';
-    const malformed = (userId: string) => JSON.stringify({ userId, seq: 'x', type: 't', data: 1 });
-    expect(parseUserEvent(malformed('elsewhere'), listening)).toBe(NOT_LISTENING);
-    expect(parseUserEvent(malformed('here'), listening)).toBeUndefined();
-    expect(parseUserEvent('{"seq":"1-0","type":"t","data":1}', listening)).toBeUndefined();
-    expect(parseUserEvent('[1]', listening)).toBeUndefined();
   });
 });

@@ -1,12 +1,15 @@
 // Events for a user's live connections (the gateway's /ws), across replicas: each event is
-// appended to the user's short log (for resume after a reconnect) and published on one channel
-// that every gateway replica subscribes to. The log entry id is the event's `seq` cursor.
+// appended to the user's short log (for resume after a reconnect) and published on the user's
+// own channel, in one step. A gateway replica subscribes to the channels of the users connected
+// to it, so it receives their events and nobody else's. The log entry id is the event's `seq`
+// cursor.
 import type { CacheBus, StreamEntry } from '../cache/cache-bus.js';
 
-export const USER_EVENTS_CHANNEL = 'user-events';
 /** Events kept per user for resume; older ones need a resync through the service's `changes` feed. */
 export const USER_EVENT_LOG_LENGTH = 1000;
 export const userEventLog = (userId: string): string => `user-events:${userId}`;
+/** The user's live channel (channels and keys are separate namespaces in Redis). */
+export const userEventChannel = (userId: string): string => `user-events:${userId}`;
 
 export interface UserEvent {
   userId: string;
@@ -16,21 +19,26 @@ export interface UserEvent {
   data: unknown;
 }
 
+/** Appends the event to the user's log and publishes it on the user's channel; one round trip. */
 export async function publishUserEvent(
   cache: CacheBus,
   userId: string,
   type: string,
   data: unknown,
 ): Promise<UserEvent> {
-  const payload = JSON.stringify(data);
-  const seq = await cache.append(
+  const payload = JSON.stringify(data) ?? 'null';
+  // The channel message is the event's JSON with the log id filled in as `seq`.
+  const seq = await cache.appendAndPublish(
     userEventLog(userId),
     { type, data: payload },
+    {
+      channel: userEventChannel(userId),
+      prefix: `{"userId":${JSON.stringify(userId)},"type":${JSON.stringify(type)},"seq":"`,
+      suffix: `","data":${payload}}`,
+    },
     { maxLen: USER_EVENT_LOG_LENGTH },
   );
-  const event: UserEvent = { userId, seq, type, data };
-  await cache.publish(USER_EVENTS_CHANNEL, JSON.stringify(event));
-  return event;
+  return { userId, seq, type, data };
 }
 
 export function userEventFromEntry(userId: string, entry: StreamEntry): UserEvent {

@@ -5,8 +5,8 @@ import {
   emitDomainEvent,
   MemoryCacheBus,
   publishUserEvent,
-  USER_EVENTS_CHANNEL,
   type UserEvent,
+  userEventChannel,
   userEventFromEntry,
   userEventLog,
 } from '../../src/index.js';
@@ -28,19 +28,25 @@ describe('domain events', () => {
 });
 
 describe('user events', () => {
-  it('logs each event for resume and publishes it with its seq', async () => {
+  it("logs each event for resume and publishes it with its seq on the user's own channel", async () => {
     const cache = new MemoryCacheBus({ keyPrefix: `t${Math.random()}:` });
     const received: UserEvent[] = [];
-    await cache.subscribe(USER_EVENTS_CHANNEL, (m) => {
+    const elsewhere: string[] = [];
+    await cache.subscribe(userEventChannel('u1'), (m) => {
       received.push(JSON.parse(m) as UserEvent);
     });
-    const a = await publishUserEvent(cache, 'u1', 'task.updated', { id: 1 });
+    await cache.subscribe(userEventChannel('u2'), (m) => void elsewhere.push(m));
+    const a = await publishUserEvent(cache, 'u1', 'task.updated', { id: 1, title: 'quote " and \\ ✓' });
     const b = await publishUserEvent(cache, 'u1', 'task.updated', { id: 2 });
-    await expect.poll(() => received.length).toBe(2);
-    expect(received.map((e) => e.seq)).toEqual([a.seq, b.seq]);
+    const none = await publishUserEvent(cache, 'u1', 'task.deleted', undefined);
+    await expect.poll(() => received.length).toBe(3);
+    expect(received).toEqual([a, b, { ...none, data: null }]);
+    expect(a.data).toEqual({ id: 1, title: 'quote " and \\ ✓' });
+    expect(elsewhere).toEqual([]);
     const missed = await cache.readRange(userEventLog('u1'), a.seq, 10);
     expect(missed.map((e) => userEventFromEntry('u1', e))).toEqual([
       { userId: 'u1', seq: b.seq, type: 'task.updated', data: { id: 2 } },
+      { userId: 'u1', seq: none.seq, type: 'task.deleted', data: null },
     ]);
     await cache.close();
   });
