@@ -168,8 +168,7 @@ async function main() {
       direct: children.slice(0, 1),
       baseline: [base.child],
     };
-    const cpuOfSide = async (side) =>
-      (await Promise.all(processesOf[side].map(cpuOfPid))).reduce((a, b) => a + b, 0);
+    const cpuOfSide = (side) => Promise.all(processesOf[side].map(cpuOfPid));
     const run = async (side, scenario, seconds) => {
       let next = 0;
       const s = sides[side];
@@ -180,13 +179,16 @@ async function main() {
         duration: seconds,
         setupClient: (client) => client.setRequests([scenarios[scenario](s, users[next++ % users.length])]),
       });
-      const cpuMs = (await cpuOfSide(side)) - before;
+      const cpuMs = (await cpuOfSide(side)).map((ms, i) => ms - before[i]);
+      const perRequest = (ms) => ms / Math.max(1, result.requests.total);
       return {
         reqPerSec: result.requests.average,
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
         failed: result.non2xx + result.errors + result.timeouts,
-        cpuMsPerReq: cpuMs / Math.max(1, result.requests.total),
+        cpuMsPerReq: perRequest(cpuMs.reduce((a, b) => a + b, 0)),
+        // The service side's two processes apart: auth+tasks, then the gateway.
+        processCpuMsPerReq: cpuMs.map(perRequest),
       };
     };
 
@@ -208,6 +210,14 @@ async function main() {
         p99Ms: median(xs.map((x) => x.p99Ms)),
         failed: xs.reduce((n, x) => n + x.failed, 0),
         cpuMsPerRequest: round(median(xs.map((x) => x.cpuMsPerReq)), 3),
+        ...(xs[0].processCpuMsPerReq.length === 2
+          ? {
+              cpuMsPerRequestOf: {
+                tasks: round(median(xs.map((x) => x.processCpuMsPerReq[0])), 3),
+                gateway: round(median(xs.map((x) => x.processCpuMsPerReq[1])), 3),
+              },
+            }
+          : {}),
       });
       if (Object.keys(measured).length < 3) {
         report[scenario] = Object.fromEntries(
