@@ -5,6 +5,13 @@ import net from 'node:net';
 
 export const TEST_PG_URL = process.env.ELWOSA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.ELWOSA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * Redis settings of the buses tests create. Services under test share the test file's event loop
+ * on a machine that runs other test files at the same time: a stall past the production 1 s
+ * command timeout would fail a call with "redis unavailable" (seen in CI). Fault tests set their
+ * own, short timeouts; cutting a connection fails at once whatever the timeout.
+ */
+export const TEST_REDIS_OPTIONS = { commandTimeoutMs: 3000 } as const;
 
 const DEFAULT_PORTS: Record<string, number> = {
   'redis:': 6379,

@@ -20,7 +20,7 @@ import {
   targetEnvName,
   toPlatformConfig,
 } from '@elwosa/runtime';
-import { haveRealPg, haveRealRedis, TEST_REDIS_URL } from './backends.ts';
+import { haveRealPg, haveRealRedis, TEST_REDIS_OPTIONS, TEST_REDIS_URL } from './backends.ts';
 import { createTestDatabase } from './db.ts';
 import { freePort } from './ports.ts';
 
@@ -85,11 +85,7 @@ async function startOnce(options: TestPlatformOptions): Promise<TestPlatform> {
     ...(options.kind === 'real' ? { redisUrl: options.redisUrl ?? TEST_REDIS_URL } : {}),
     keyPrefix: `test:${path.basename(dataDir)}:`,
     logger,
-    // The whole platform shares the test file's event loop with its client, on a machine that
-    // runs other test files at the same time: a stall past the production 1 s command timeout
-    // would fail a request with "redis unavailable" (seen in CI). Fault tests cut connections,
-    // which fails at once whatever the timeout.
-    redis: { commandTimeoutMs: 3000 },
+    redis: TEST_REDIS_OPTIONS,
   });
   lifecycle.on('release', () => cache.close());
   const databaseUrl = await resolveDatabase(config, logger, lifecycle);

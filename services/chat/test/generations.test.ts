@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CacheBus, createCacheBus, createLogger } from '@elwosa/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { haveRealRedis, TEST_REDIS_URL } from '../../../test-support/backends.ts';
+import { haveRealRedis, TEST_REDIS_OPTIONS, TEST_REDIS_URL } from '../../../test-support/backends.ts';
 import { Generations } from '../src/domain/generations.js';
 
 const backends = haveRealRedis() ? (['redis', 'memory'] as const) : (['memory'] as const);
@@ -21,6 +21,7 @@ describe.each(backends)('generations (%s bus)', (backend) => {
     const cache = await createCacheBus({
       ...(backend === 'redis' ? { redisUrl: TEST_REDIS_URL } : {}),
       keyPrefix: `test:chat-generations:${randomUUID()}:`,
+      redis: TEST_REDIS_OPTIONS,
     });
     open.push(cache);
     const a = new Generations(cache, logger, 60_000);

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CacheBus, createCacheBus, publishUserEvent, type UserEvent } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveRealPg, haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
+import {
+  haveRealPg,
+  haveRealRedis,
+  TEST_REDIS_OPTIONS,
+  TEST_REDIS_URL,
+} from '../../../../test-support/backends.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../test-support/db.ts';
 import { freePort } from '../../../../test-support/ports.ts';
 import { Api, registerAndLogin } from '../../../auth/test/client.js';
@@ -52,7 +57,7 @@ describe.runIf(haveRealPg() && haveRealRedis())('two gateway processes sharing R
       startTarget('gateway', gateway1, { ...env, ELWOSA_SERVICE_TASKS_URL: tasks[0]!.url }),
       startTarget('gateway', gateway2, { ...env, ELWOSA_SERVICE_TASKS_URL: tasks[1]!.url }),
     ]);
-    cache = await createCacheBus({ redisUrl: TEST_REDIS_URL });
+    cache = await createCacheBus({ redisUrl: TEST_REDIS_URL, redis: TEST_REDIS_OPTIONS });
   }, 120_000);
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import {
   userEventLog,
 } from '@elwosa/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
+import { haveRealRedis, TEST_REDIS_OPTIONS, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
 import { compareCursors } from '../../src/live/cursor.js';
 import { type GatedCache, gateReads } from '../support/gated-cache.js';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -29,6 +29,7 @@ describe.each(backends)('live updates (%s)', (backend) => {
     const inner = await createCacheBus({
       ...(backend === 'redis' ? { redisUrl: TEST_REDIS_URL } : {}),
       keyPrefix: `test:gateway-live:${randomUUID()}:`,
+      redis: TEST_REDIS_OPTIONS,
     });
     gated = gateReads(inner);
     h = await startHarness({ cache: gated.cache });

@@ -18,7 +18,7 @@ import {
   targetEnvName,
   toPlatformConfig,
 } from '@elwosa/runtime';
-import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
+import { haveRealRedis, TEST_REDIS_OPTIONS, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
 import { freePort } from '../../../../test-support/ports.ts';
 import { createTokenKit, type SignOptions, type TokenKit } from '../../../../test-support/tokens.ts';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../src/index.js';
@@ -91,6 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(haveRealRedis() ? { redisUrl: TEST_REDIS_URL } : {}),
       keyPrefix: `test:gateway:${randomUUID()}:`,
       logger,
+      redis: TEST_REDIS_OPTIONS,
     }));
   lifecycle.on('release', () => cache.close());
   const deps: PlatformDeps = {

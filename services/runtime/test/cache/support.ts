@@ -1,7 +1,7 @@
 // Shared by the cache tests: the adapters under test, per-test key prefixes and cleanup, waiting.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.js';
+import { haveRealRedis, TEST_REDIS_OPTIONS, TEST_REDIS_URL } from '../../../../test-support/backends.js';
 import type { CacheBus } from '../../src/cache/cache-bus.js';
 import { MemoryCacheBus } from '../../src/cache/memory/memory-cache-bus.js';
 import { MemoryStore } from '../../src/cache/memory/memory-store.js';
@@ -24,7 +24,7 @@ export const memoryAdapter: AdapterCase = {
 
 export const redisAdapter: AdapterCase = {
   name: 'redis',
-  create: (keyPrefix) => RedisCacheBus.connect({ url: TEST_REDIS_URL, keyPrefix }),
+  create: (keyPrefix) => RedisCacheBus.connect({ url: TEST_REDIS_URL, keyPrefix, ...TEST_REDIS_OPTIONS }),
   cleanup: deleteRedisKeys,
 };
 
