@@ -12,6 +12,8 @@ export const tasksEnvSchema = z.object({
   ELWOSA_TASKS_IDEMPOTENCY_TTL_HOURS: env.positiveInt().max(720).default(24),
   /** How often the retention job runs (once per interval across all replicas). */
   ELWOSA_TASKS_RETENTION_INTERVAL_MS: env.positiveInt().min(50).max(DAY_MS).default(HOUR_MS),
+  /** How often task events deferred during a cache outage are looked for and published. */
+  ELWOSA_TASKS_EVENT_REPAIR_INTERVAL_MS: env.positiveInt().min(50).max(HOUR_MS).default(5000),
 });
 export type TasksEnv = z.output<typeof tasksEnvSchema>;
 

@@ -1,4 +1,4 @@
-// Starts the tasks service (target `tasks`) and its retention schedule.
+// Starts the tasks service (target `tasks`) and its background jobs (schedules.ts).
 import { fileURLToPath } from 'node:url';
 import {
   createDatabaseService,
@@ -15,7 +15,7 @@ import { StepNotFoundError, TaskRuleError } from './domain/model.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { bindTaskRoutes } from './http/routes.js';
 import { createTasksMetrics } from './metrics.js';
-import { startRetentionSchedule } from './retention-schedule.js';
+import { startTasksSchedules } from './schedules.js';
 
 export const TASKS_SCHEMA = 'tasks';
 export const tasksMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -27,23 +27,31 @@ const mapDomainErrors: ErrorMapper = (err) => {
 };
 
 export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
-  const retention = retentionSettings(parseConfig(tasksEnvSchema, deps.env));
+  const env = parseConfig(tasksEnvSchema, deps.env);
+  const retention = retentionSettings(env);
   const { host, db } = await createDatabaseService({
     target: 'tasks',
     deps,
     errorMappers: [mapDomainErrors],
     database: { schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir, Client: PrismaClient },
   });
+  const metrics = createTasksMetrics(host.metrics.registry);
   const ctx: TasksContext = {
     db: db.client,
     cache: deps.cache,
     logger: host.logger,
     now: () => new Date(),
     retention,
+    onEventsDeferred: (tasks) => metrics.eventsDeferred.inc(tasks),
   };
   bindTaskRoutes(host.router, host.binder, ctx);
-  const schedule = startRetentionSchedule(ctx, createTasksMetrics(host.metrics.registry), workerInstanceId());
-  // Stopped before the pool closes: a running purge finishes its batch first.
-  deps.lifecycle.on('stop', () => schedule.stop());
+  const schedules = startTasksSchedules(
+    ctx,
+    metrics,
+    workerInstanceId(),
+    env.ELWOSA_TASKS_EVENT_REPAIR_INTERVAL_MS,
+  );
+  // Stopped before the pool closes: a running job finishes its batch first.
+  deps.lifecycle.on('stop', () => Promise.all(schedules.map((s) => s.stop())).then(() => undefined));
   return host.start();
 }

@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { type TaskRow, toDeletionDto, toTaskDto } from '../store/db.js';
 import { type BulkResult, bulkUpdate, ConcurrentChangeError } from '../store/task-store.js';
 import type { TasksContext } from './context.js';
-import { announceAll } from './events.js';
+import { announceCommitted } from './events.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -43,8 +43,8 @@ export async function completeTasks(
     { status: 'done', completedAt: ctx.now() },
   );
   const byId = new Map(rows.map((r) => [r.id, toTaskDto(r)]));
-  await announceAll(
-    ctx.cache,
+  await announceCommitted(
+    ctx,
     ownerId,
     changed.map((row) => ({ type: 'task.updated', data: byId.get(row.id)! })),
   );
@@ -60,8 +60,8 @@ export async function deleteTasks(
     deletedAt: ctx.now(),
   });
   const deletions = changed.map(toDeletionDto);
-  await announceAll(
-    ctx.cache,
+  await announceCommitted(
+    ctx,
     ownerId,
     deletions.map((data) => ({ type: 'task.deleted', data })),
   );

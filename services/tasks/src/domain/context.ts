@@ -9,4 +9,6 @@ export interface TasksContext {
   logger: Logger;
   now: () => Date;
   retention: RetentionSettings;
+  /** Called with the number of tasks whose events were deferred (the cache was unavailable). */
+  onEventsDeferred?: (tasks: number) => void;
 }

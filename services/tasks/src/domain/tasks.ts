@@ -1,6 +1,6 @@
 // Use cases on single tasks: create (idempotent with a key), read, change, delete. Every
 // change goes through `changeTask`: read the owner's task, check If-Match, compute the next
-// state (pure), write it conditionally on the version read, announce it.
+// state (pure), write it conditionally on the version read, announce it (events.ts).
 import { HttpProblem, problems } from '@elwosa/runtime';
 import type { DeletionDto, TaskDto } from '../api.js';
 import { stateOf, toDeletionDto, toTaskDto } from '../store/db.js';
@@ -14,7 +14,7 @@ import {
 } from '../store/task-store.js';
 import { checkPrecondition, type Precondition } from './concurrency.js';
 import type { TasksContext } from './context.js';
-import { announce } from './events.js';
+import { announceCommitted } from './events.js';
 import { requestFingerprint } from './idempotency.js';
 import type { TaskState } from './model.js';
 import { newTaskState, type TaskFields } from './patch.js';
@@ -57,7 +57,7 @@ export async function createTask(
   const state = stateFromInput(input, now);
   if (idempotencyKey === undefined) {
     const task = toTaskDto(await insertTask(ctx.db, ownerId, state, now));
-    await announce(ctx.cache, ownerId, { type: 'task.created', data: task });
+    await announceCommitted(ctx, ownerId, [{ type: 'task.created', data: task }]);
     return { task, replayed: false };
   }
   const requestHash = requestFingerprint(input);
@@ -76,7 +76,7 @@ export async function createTask(
   // A concurrent request with the same key committed first: answer with its result.
   if (!row) return (await replay(ctx, ownerId, idempotencyKey, requestHash, notBefore))!;
   const task = toTaskDto(row);
-  await announce(ctx.cache, ownerId, { type: 'task.created', data: task });
+  await announceCommitted(ctx, ownerId, [{ type: 'task.created', data: task }]);
   return { task, replayed: false };
 }
 
@@ -105,7 +105,7 @@ export async function changeTask(
     const updated = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { state: next }, now);
     if (updated) {
       const task = toTaskDto(updated);
-      await announce(ctx.cache, ownerId, { type: 'task.updated', data: task });
+      await announceCommitted(ctx, ownerId, [{ type: 'task.updated', data: task }]);
       return task;
     }
     // Changed (or deleted) since we read it: with If-Match the client must reload.
@@ -128,7 +128,7 @@ export async function deleteTask(
     const deleted = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { deletedAt: now }, now);
     if (deleted) {
       const tombstone = toDeletionDto(deleted);
-      await announce(ctx.cache, ownerId, { type: 'task.deleted', data: tombstone });
+      await announceCommitted(ctx, ownerId, [{ type: 'task.deleted', data: tombstone }]);
       return tombstone;
     }
     if (pre.kind === 'versions') throw problems.preconditionFailed();
