@@ -1,6 +1,6 @@
 // The dashboard's live socket: after a reconnect it resumes from the last event it saw, or —
-// when none arrived — from the cursor the previous `hello` carried; without either it does not
-// resume (the app re-fetches instead).
+// when none arrived — from the cursor the previous `hello` carried; without either it tells its
+// listeners to resync (re-fetch) instead.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveSocket } from '../src/live/live-socket.ts';
 
@@ -87,12 +87,21 @@ describe('LiveSocket resume', () => {
     socket.stop();
   });
 
-  it('does not resume without a cursor (a user with no events yet)', async () => {
+  it('without a cursor (a user with no events yet) a reconnect resyncs instead of resuming', async () => {
     const socket = await started();
+    const seen: unknown[] = [];
+    socket.subscribe((event) => seen.push(event));
     FakeWebSocket.opened[0]!.receive(hello(null));
+    expect(seen).toEqual([]); // the first connection has nothing to catch up
     const next = await reconnected();
     next.receive(hello('3-0'));
     expect(next.sent).toEqual([]);
+    expect(seen).toEqual([{ type: 'resync', seq: null, data: { lastSeq: null, reason: 'no_cursor' } }]);
+    // From now on it has hello's cursor to resume from.
+    const third = await reconnected();
+    third.receive(hello('4-0'));
+    expect(third.sent).toEqual([{ type: 'resume', data: { lastSeq: '3-0' } }]);
+    expect(seen).toHaveLength(1);
     socket.stop();
   });
 });

@@ -1,7 +1,7 @@
 // The dashboard's one WebSocket to /ws (docs/api.md "Real time"). It authenticates with the
 // subprotocols `elwosa.v1, bearer.<token>`, keeps the `seq` of the last event, and after a
 // reconnect asks to `resume` from it; a `resync` answer (too long away) tells the listeners to
-// refetch. Reconnects back off from 0.5 s to 15 s; the token is fetched fresh for each attempt.
+// refetch, and so does a reconnect without any cursor (no event before the first connection). Reconnects back off from 0.5 s to 15 s; the token is fetched fresh for each attempt.
 // When the browser goes offline the socket is dropped at once (it would only die slowly), and
 // when it comes back online the reconnect starts without waiting for the back-off.
 
@@ -28,6 +28,8 @@ export class LiveSocket {
   private readonly statusListeners = new Set<(s: LiveStatus) => void>();
   status: LiveStatus = 'closed';
 
+  /** A `hello` arrived since start: a later one is a reconnect. */
+  private greeted = false;
   /** The last attempt never got its `hello` (e.g. a 401 at the upgrade): ask for a fresh token. */
   private handshakeFailed = false;
 
@@ -65,6 +67,7 @@ export class LiveSocket {
     this.ws?.close(1000, 'signed out');
     this.ws = undefined;
     this.lastSeq = undefined;
+    this.greeted = false;
     this.setStatus('closed');
   }
 
@@ -121,11 +124,22 @@ export class LiveSocket {
       this.attempt = 0;
       this.setStatus('open');
       if (this.lastSeq) this.send({ type: 'resume', data: { lastSeq: this.lastSeq } });
-      // No event seen yet: the log's cursor at connect, so a reconnect resumes from there.
-      else this.lastSeq = (event.data as { lastSeq?: string | null } | undefined)?.lastSeq ?? undefined;
+      else {
+        // A reconnect with nothing to resume from (the user had no events when the previous
+        // connection opened): what happened meanwhile can only be caught up by re-fetching.
+        if (this.greeted)
+          this.dispatch({ type: 'resync', seq: null, data: { lastSeq: null, reason: 'no_cursor' } });
+        // No event seen yet: the log's cursor at connect, so a reconnect resumes from there.
+        this.lastSeq = (event.data as { lastSeq?: string | null } | undefined)?.lastSeq ?? undefined;
+      }
+      this.greeted = true;
       return;
     }
     if (event.seq) this.lastSeq = event.seq;
+    this.dispatch(event);
+  }
+
+  private dispatch(event: LiveEvent): void {
     for (const h of this.handlers) h(event);
   }
 
