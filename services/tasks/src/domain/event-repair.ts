@@ -2,9 +2,7 @@
 // `task.deleted` for a tombstone, otherwise `task.updated` with the task as it is now (consumers
 // take the newest version; a missed `task.created` arrives as that update) — and removes the
 // records, batch after batch. A batch whose publish fails stays recorded for the next run.
-
-import type { TaskRow } from '../store/db.js';
-import { toDeletionDto, toTaskDto } from '../store/db.js';
+import { type TaskRow, toDeletionDto, toTaskDto } from '../store/db.js';
 import { claimDeferred, removeDeferred } from '../store/deferred-events.js';
 import type { TasksContext } from './context.js';
 import { announce, type TaskEvent } from './events.js';
