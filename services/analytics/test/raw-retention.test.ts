@@ -83,6 +83,25 @@ describe.each(databaseKinds())('raw usage retention (%s)', (kind) => {
     expect(await purgeRolledUpUsage(db, NOW, 30)).toBe(0);
     expect(await report()).toEqual([...before, `${UNROLLED} 1 1000`].sort());
   });
+  it('deletes a day in batches; a purge stopped between batches is finished by the next run', async () => {
+    const DAY: Day = '2026-01-20';
+    for (let i = 0; i < 5; i++) expect(await insertUsageRecord(db, record(DAY))).toBe('stored');
+    await rollUpClosedDays(db, NOW);
+    const before = await report();
+    // Stops after the first batch (the first check is before the day, the next after a batch).
+    let checks = 0;
+    expect(await purgeRolledUpUsage(db, NOW, 30, () => ++checks > 1, 2)).toBe(2);
+    expect(await rawCount(DAY)).toBe(3);
+    // Marked purged before its first batch: final already, and the reports read its roll-up.
+    expect(await dayState(DAY)).toMatchObject({ current: true, rawPurged: true });
+    expect(await insertUsageRecord(db, record(DAY))).toBe('expired');
+    expect(await report()).toEqual(before);
+
+    expect(await purgeRolledUpUsage(db, NOW, 30, () => false, 2)).toBe(3);
+    expect(await rawCount(DAY)).toBe(0);
+    expect(await report()).toEqual(before);
+    expect(await purgeRolledUpUsage(db, NOW, 30, () => false, 2)).toBe(0);
+  });
 });
 
 describe('raw retention setting', () => {

@@ -5,7 +5,7 @@ import { lockDayExclusive, purgeableDays, staleDays } from '../store/day-state.j
 import { type AnalyticsDb, DAY_TRANSACTION } from '../store/db.js';
 import { replaceDayRollup } from '../store/rollups.js';
 import { taskCounts } from '../store/task-facts.js';
-import { purgeDayUsage, usagePartials } from '../store/usage-records.js';
+import { deleteDayUsageBatch, markRawPurged, usagePartials } from '../store/usage-records.js';
 import { addDays, type Day, dayOf } from './days.js';
 import type { Scope } from './scope.js';
 import { foldPartials } from './usage-aggregate.js';
@@ -61,23 +61,34 @@ export async function rollUpClosedDays(
   return done;
 }
 
+/** Raw records deleted per statement: a large day never holds long locks or one huge delete. */
+export const PURGE_BATCH_RECORDS = 5000;
+
 /**
  * Purges the raw usage records of rolled-up days older than `retentionDays` (before today, UTC),
- * oldest first, a day at a time; resolves how many records went. Their roll-ups stay and become
- * final (see store/day-state.ts). Days not rolled up yet keep their records until they are.
+ * oldest first, a day at a time; resolves how many records went. Each day is first marked purged
+ * (its roll-up stays and becomes final, see store/usage-records.ts), then its records are deleted
+ * in batches; a run that stops between batches leaves the rest to the next one. Days not rolled
+ * up yet keep their records until they are.
  */
 export async function purgeRolledUpUsage(
   db: AnalyticsDb,
   now: Date,
   retentionDays: number,
   shouldStop: () => boolean = () => false,
+  batchSize = PURGE_BATCH_RECORDS,
 ): Promise<number> {
   const before = addDays(dayOf(now), -retentionDays);
   let purged = 0;
   await forEachDayInBatches(
     (limit) => purgeableDays(db, before, limit),
     async (day) => {
-      purged += (await purgeDayUsage(db, day)) ?? 0;
+      if (!(await markRawPurged(db, day))) return; // stale again meanwhile: rolled up first
+      for (;;) {
+        const deleted = await deleteDayUsageBatch(db, day, batchSize);
+        purged += deleted;
+        if (deleted < batchSize || shouldStop()) return;
+      }
     },
     shouldStop,
   );

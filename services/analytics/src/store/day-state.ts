@@ -6,6 +6,7 @@
 import { type Day, dayOf, startOfDay } from '../domain/days.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { AnalyticsDb, Queryable, Tx } from './db.js';
+import { dayText } from './sql.js';
 
 /** The advisory-lock class of analytics day locks ('anlt'); the object id is the day number. */
 const DAY_LOCK_CLASS = 0x616e6c74;
@@ -39,15 +40,18 @@ export async function isRawPurged(tx: Tx, day: Day): Promise<boolean> {
   return row?.purged ?? false;
 }
 
-/** Rolled-up days before `before` whose raw usage is still kept, oldest first. */
+/**
+ * Rolled-up days before `before` whose raw usage is still kept, or was marked purged but still
+ * has records (a purge that stopped between batches), oldest first.
+ */
 export async function purgeableDays(db: AnalyticsDb, before: Day, limit: number): Promise<Day[]> {
-  const rows = await db.rollupDay.findMany({
-    where: { current: true, rawPurged: false, day: { lt: startOfDay(before) } },
-    orderBy: { day: 'asc' },
-    take: limit,
-    select: { day: true },
-  });
-  return rows.map((r) => dayOf(r.day));
+  const rows = await db.$queryRaw<Array<{ day: Day }>>`
+    SELECT ${dayText('r.day')} AS day FROM "analytics"."rollup_days" r
+     WHERE r.day < ${before}::date AND r.current
+       AND (NOT r.raw_purged OR EXISTS (SELECT 1 FROM "analytics"."ai_usage" u WHERE u.day = r.day))
+     ORDER BY r.day
+     LIMIT ${limit}`;
+  return rows.map((r) => r.day);
 }
 
 export function markDayCurrent(db: Queryable, day: Day, now: Date) {

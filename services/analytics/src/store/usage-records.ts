@@ -30,19 +30,26 @@ export function insertUsageRecord(db: AnalyticsDb, record: UsageRecordInput): Pr
 }
 
 /**
- * Purges the raw usage records of one rolled-up day and marks it purged, under the day's
- * exclusive lock (so no fact of that day is being written meanwhile). Resolves the number of
- * records deleted, or undefined when the day is no longer current or was purged already.
+ * Marks a rolled-up day's raw usage as purged, under the day's exclusive lock (no fact of that
+ * day is being written meanwhile). From then on the day's roll-up is final: late facts no longer
+ * add raw records or make it stale, and nothing reads its raw records, so they can go in batches.
+ * Resolves whether the day is marked (now or before); false when it is no longer current.
  */
-export function purgeDayUsage(db: AnalyticsDb, day: Day): Promise<number | undefined> {
+export function markRawPurged(db: AnalyticsDb, day: Day): Promise<boolean> {
   return db.$transaction(async (tx) => {
     await lockDayExclusive(tx, day);
-    const marked = await tx.$executeRaw`
+    await tx.$executeRaw`
       UPDATE "analytics"."rollup_days" SET raw_purged = true
        WHERE day = ${day}::date AND current AND NOT raw_purged`;
-    if (marked === 0) return undefined;
-    return tx.$executeRaw`DELETE FROM "analytics"."ai_usage" WHERE day = ${day}::date`;
+    return isRawPurged(tx, day);
   }, DAY_TRANSACTION);
+}
+
+/** Deletes up to `batchSize` raw records of a day; resolves how many (one short statement). */
+export function deleteDayUsageBatch(db: AnalyticsDb, day: Day, batchSize: number): Promise<number> {
+  return db.$executeRaw`
+    DELETE FROM "analytics"."ai_usage" WHERE event_id IN (
+      SELECT event_id FROM "analytics"."ai_usage" WHERE day = ${day}::date LIMIT ${batchSize})`;
 }
 
 // Constants of this module, not input: safe to inline.
