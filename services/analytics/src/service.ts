@@ -5,6 +5,7 @@ import {
   type PlatformDeps,
   parseConfig,
   type RunningService,
+  type ServiceSchema,
   workerInstanceId,
 } from '@elwosa/runtime';
 import { startBackgroundWork } from './background.js';
@@ -16,13 +17,19 @@ import { createAnalyticsMetrics } from './metrics.js';
 
 export const ANALYTICS_SCHEMA = 'analytics';
 export const analyticsMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+/** The service's schema, migrations and Prisma client: what the host and the tests migrate and open. */
+export const analyticsDatabase: ServiceSchema<PrismaClient> = {
+  schema: ANALYTICS_SCHEMA,
+  migrationsDir: analyticsMigrationsDir,
+  Client: PrismaClient,
+};
 
 export async function startAnalytics(deps: PlatformDeps): Promise<RunningService> {
   const settings = analyticsSettings(parseConfig(analyticsEnvSchema, deps.env));
   const { host, db } = await createDatabaseService({
     target: 'analytics',
     deps,
-    database: { schema: ANALYTICS_SCHEMA, migrationsDir: analyticsMigrationsDir, Client: PrismaClient },
+    database: analyticsDatabase,
   });
   const ctx: AnalyticsContext = {
     db: db.client,

@@ -9,8 +9,8 @@ import { analyticsEnvSchema, analyticsSettings } from '../src/config.js';
 import { type Day, startOfDay } from '../src/domain/days.js';
 import { purgeRolledUpUsage, rollUpClosedDays } from '../src/domain/rollup.js';
 import { parseUsageEvent, type UsageRecordInput } from '../src/domain/usage-event.js';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { ANALYTICS_SCHEMA, analyticsMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { analyticsDatabase } from '../src/service.js';
 import { loadReportData } from '../src/store/report-data.js';
 import { recordTaskFact } from '../src/store/task-facts.js';
 import { insertUsageRecord } from '../src/store/usage-records.js';
@@ -44,13 +44,9 @@ describe.each(databaseKinds())('raw usage retention (%s)', (kind) => {
     return data.usage.map((u) => `${u.day} ${u.requests} ${u.costMicroUsd}`).sort();
   };
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: ANALYTICS_SCHEMA, migrationsDir: analyticsMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, analyticsDatabase, (client) => {
+    db = client;
+  });
 
   it('purges rolled-up days past the retention, keeps the reports, and makes those days final', async () => {
     for (const day of [OLD, OLD, OLD, RECENT])

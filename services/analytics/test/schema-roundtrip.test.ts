@@ -2,19 +2,15 @@
 // when reachable, embedded PGlite always), so the Prisma schema and the SQL migrations cannot drift.
 import { describe, expect, it } from 'vitest';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { ANALYTICS_SCHEMA, analyticsMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { analyticsDatabase } from '../src/service.js';
 
 describe.each(databaseKinds())('analytics schema round trip (%s)', (kind) => {
   let db: PrismaClient;
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: ANALYTICS_SCHEMA, migrationsDir: analyticsMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, analyticsDatabase, (client) => {
+    db = client;
+  });
 
   it('writes and reads back every model with every field', async () => {
     const now = new Date('2026-01-02T03:04:05.678Z');

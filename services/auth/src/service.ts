@@ -7,6 +7,7 @@ import {
   parseConfig,
   problems,
   type RunningService,
+  type ServiceSchema,
 } from '@elwosa/runtime';
 import { createLocalJWKSet } from 'jose';
 import { authEnvSchema, lockoutPolicies } from './config.js';
@@ -23,6 +24,12 @@ import { bindAuthRoutes } from './http/routes.js';
 
 export const AUTH_SCHEMA = 'auth';
 export const authMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+/** The service's schema, migrations and Prisma client: what the host and the tests migrate and open. */
+export const authDatabase: ServiceSchema<PrismaClient> = {
+  schema: AUTH_SCHEMA,
+  migrationsDir: authMigrationsDir,
+  Client: PrismaClient,
+};
 
 /** A full hashing queue means overload: 503 so clients back off and retry. */
 const mapHashingOverload: ErrorMapper = (err) =>
@@ -40,7 +47,7 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     errorMappers: [mapHashingOverload],
     // The auth service verifies its own tokens with its own key: no JWKS round trip.
     tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }),
-    database: { schema: AUTH_SCHEMA, migrationsDir: authMigrationsDir, Client: PrismaClient },
+    database: authDatabase,
   });
   const ctx: AuthContext = {
     db: db.client,

@@ -9,6 +9,7 @@ import {
   parseConfig,
   problems,
   type RunningService,
+  type ServiceSchema,
 } from '@elwosa/runtime';
 import { agentLimits, chatEnvSchema } from './config.js';
 import type { ChatContext } from './domain/context.js';
@@ -21,6 +22,12 @@ import { ModelError } from './model/model-errors.js';
 
 export const CHAT_SCHEMA = 'chat';
 export const chatMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+/** The service's schema, migrations and Prisma client: what the host and the tests migrate and open. */
+export const chatDatabase: ServiceSchema<PrismaClient> = {
+  schema: CHAT_SCHEMA,
+  migrationsDir: chatMigrationsDir,
+  Client: PrismaClient,
+};
 
 /** Model failures on the request path (task assistance): a status the client can act on. */
 export const mapModelErrors: ErrorMapper = (err) => {
@@ -45,7 +52,7 @@ export async function startChat(deps: PlatformDeps): Promise<RunningService> {
     target: 'chat',
     deps,
     errorMappers: [mapModelErrors],
-    database: { schema: CHAT_SCHEMA, migrationsDir: chatMigrationsDir, Client: PrismaClient },
+    database: chatDatabase,
   });
   // The lock outlives the longest turn a little, so a crashed replica's lock frees itself.
   const generations = new Generations(deps.cache, host.logger, limits.turnTimeoutMs + 30_000);

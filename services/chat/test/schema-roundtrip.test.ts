@@ -3,19 +3,15 @@
 // drift; the constraints only the SQL has (roles, statuses, cascades) hold.
 import { describe, expect, it } from 'vitest';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { CHAT_SCHEMA, chatMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { chatDatabase } from '../src/service.js';
 
 describe.each(databaseKinds())('chat schema round trip (%s)', (kind) => {
   let db: PrismaClient;
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: CHAT_SCHEMA, migrationsDir: chatMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, chatDatabase, (client) => {
+    db = client;
+  });
 
   it('writes and reads back every model with every field', async () => {
     const now = new Date('2026-01-02T03:04:05.678Z');

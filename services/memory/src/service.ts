@@ -8,6 +8,7 @@ import {
   parseConfig,
   problems,
   type RunningService,
+  type ServiceSchema,
 } from '@elwosa/runtime';
 import { memoryEnvSchema } from './config.js';
 import type { MemoryContext } from './domain/context.js';
@@ -24,6 +25,12 @@ import { VectorSearch } from './store/vector-search.js';
 
 export { MEMORY_SCHEMA };
 export const memoryMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+/** The service's schema, migrations and Prisma client: what the host and the tests migrate and open. */
+export const memoryDatabase: ServiceSchema<PrismaClient> = {
+  schema: MEMORY_SCHEMA,
+  migrationsDir: memoryMigrationsDir,
+  Client: PrismaClient,
+};
 
 const mapEmbeddingUnavailable: ErrorMapper = (err) =>
   err instanceof EmbeddingError ? problems.unavailable('the embedding model is unavailable', 5) : undefined;
@@ -44,7 +51,7 @@ export async function startMemory(deps: PlatformDeps): Promise<RunningService> {
     target: 'memory',
     deps,
     errorMappers: [mapEmbeddingUnavailable],
-    database: { schema: MEMORY_SCHEMA, migrationsDir: memoryMigrationsDir, Client: PrismaClient },
+    database: memoryDatabase,
   });
   const extensionSchema =
     env.ELWOSA_MEMORY_VECTOR_BACKEND === 'in-process'

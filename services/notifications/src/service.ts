@@ -5,6 +5,7 @@ import {
   type PlatformDeps,
   parseConfig,
   type RunningService,
+  type ServiceSchema,
   workerInstanceId,
 } from '@elwosa/runtime';
 import { startBackgroundWork } from './background.js';
@@ -17,17 +18,19 @@ import { createNotificationMetrics } from './metrics.js';
 
 export const NOTIFICATIONS_SCHEMA = 'notifications';
 export const notificationsMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+/** The service's schema, migrations and Prisma client: what the host and the tests migrate and open. */
+export const notificationsDatabase: ServiceSchema<PrismaClient> = {
+  schema: NOTIFICATIONS_SCHEMA,
+  migrationsDir: notificationsMigrationsDir,
+  Client: PrismaClient,
+};
 
 export async function startNotifications(deps: PlatformDeps): Promise<RunningService> {
   const settings = notificationSettings(parseConfig(notificationsEnvSchema, deps.env));
   const { host, db } = await createDatabaseService({
     target: 'notifications',
     deps,
-    database: {
-      schema: NOTIFICATIONS_SCHEMA,
-      migrationsDir: notificationsMigrationsDir,
-      Client: PrismaClient,
-    },
+    database: notificationsDatabase,
   });
   let emailQueued = () => {};
   const ctx: NotificationsContext = {

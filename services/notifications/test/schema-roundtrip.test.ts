@@ -3,19 +3,15 @@
 // migrations cannot drift.
 import { describe, expect, it } from 'vitest';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { NOTIFICATIONS_SCHEMA, notificationsMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { notificationsDatabase } from '../src/service.js';
 
 describe.each(databaseKinds())('notifications schema round trip (%s)', (kind) => {
   let db: PrismaClient;
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: NOTIFICATIONS_SCHEMA, migrationsDir: notificationsMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, notificationsDatabase, (client) => {
+    db = client;
+  });
 
   it('writes and reads back every model with every field', async () => {
     const now = new Date('2026-01-02T03:04:05.678Z');

@@ -7,6 +7,7 @@ import {
   parseConfig,
   problems,
   type RunningService,
+  type ServiceSchema,
   workerInstanceId,
 } from '@elwosa/runtime';
 import { retentionSettings, tasksEnvSchema } from './config.js';
@@ -19,6 +20,12 @@ import { startTasksSchedules } from './schedules.js';
 
 export const TASKS_SCHEMA = 'tasks';
 export const tasksMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+/** The service's schema, migrations and Prisma client: what the host and the tests migrate and open. */
+export const tasksDatabase: ServiceSchema<PrismaClient> = {
+  schema: TASKS_SCHEMA,
+  migrationsDir: tasksMigrationsDir,
+  Client: PrismaClient,
+};
 
 const mapDomainErrors: ErrorMapper = (err) => {
   if (err instanceof TaskRuleError) return problems.badRequest(err.message);
@@ -33,7 +40,7 @@ export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
     target: 'tasks',
     deps,
     errorMappers: [mapDomainErrors],
-    database: { schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir, Client: PrismaClient },
+    database: tasksDatabase,
   });
   const metrics = createTasksMetrics(host.metrics.registry);
   const ctx: TasksContext = {

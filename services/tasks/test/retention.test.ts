@@ -10,8 +10,8 @@ import type { TasksContext } from '../src/domain/context.js';
 import { changesSince } from '../src/domain/queries.js';
 import { purgeExpired } from '../src/domain/retention.js';
 import { createTask, deleteTask } from '../src/domain/tasks.js';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { TASKS_SCHEMA, tasksMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { tasksDatabase } from '../src/service.js';
 
 /** What a service started without environment overrides uses. */
 const defaultRetentionSettings = () => retentionSettings(tasksEnvSchema.parse({}));
@@ -36,13 +36,9 @@ describe.each(databaseKinds())('tasks retention (%s)', (kind) => {
   const changes = (ctx: TasksContext, owner: string, since?: string) =>
     changesSince(ctx, owner, { limit: 500, ...(since ? { since } : {}) });
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, tasksDatabase, (client) => {
+    db = client;
+  });
   afterAll(async () => {
     await cache.close();
   });

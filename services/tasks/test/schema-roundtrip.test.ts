@@ -4,21 +4,17 @@
 // checked here too.
 import { describe, expect, it } from 'vitest';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { TASKS_SCHEMA, tasksMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { tasksDatabase } from '../src/service.js';
 
 const OWNER = '11111111-1111-4111-8111-111111111111';
 
 describe.each(databaseKinds())('tasks schema round trip (%s)', (kind) => {
   let db: PrismaClient;
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, tasksDatabase, (client) => {
+    db = client;
+  });
 
   it('writes and reads back every model with every field', async () => {
     const now = new Date('2026-01-02T03:04:05.678Z');
