@@ -14,14 +14,15 @@ import {
   userEventLog,
 } from '@elwosa/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
+import { overrideCache } from '../../../test-support/cache-overrides.ts';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
 import { retentionSettings, tasksEnvSchema } from '../src/config.js';
 import { completeTasks } from '../src/domain/bulk.js';
 import type { TasksContext } from '../src/domain/context.js';
 import { republishDeferred } from '../src/domain/event-repair.js';
 import { changeTask, createTask, deleteTask } from '../src/domain/tasks.js';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { TASKS_SCHEMA, tasksMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { tasksDatabase } from '../src/service.js';
 
 let ownerCounter = 0;
 const newOwner = () => `00000000-0000-4000-9000-${String(++ownerCounter).padStart(12, '0')}`;
@@ -30,14 +31,10 @@ const newOwner = () => `00000000-0000-4000-9000-${String(++ownerCounter).padStar
 function breakableCache(): { cache: CacheBus; inner: MemoryCacheBus; setDown(down: boolean): void } {
   const inner = new MemoryCacheBus({ store: new MemoryStore() });
   let down = false;
-  const cache = new Proxy(inner, {
-    get(target, property) {
-      if (down && (property === 'append' || property === 'appendAndPublish'))
-        return async () => Promise.reject(new CacheUnavailableError('redis unavailable: test'));
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const unavailable = async () => Promise.reject(new CacheUnavailableError('redis unavailable: test'));
+  const cache = overrideCache(inner, () =>
+    down ? { append: unavailable, appendAndPublish: unavailable } : {},
+  );
   return {
     cache,
     inner,
@@ -69,13 +66,9 @@ describe.each(databaseKinds())('deferred task events (%s)', (kind) => {
     (await inner.readRange(userEventLog(owner), '0', 1000)).map((e) => userEventFromEntry(owner, e));
   const recorded = () => db.deferredEvent.findMany({ orderBy: { recordedAt: 'asc' } });
 
-  useMigratedClient(
-    kind,
-    { Client: PrismaClient, schema: TASKS_SCHEMA, migrationsDir: tasksMigrationsDir },
-    (client) => {
-      db = client;
-    },
-  );
+  useMigratedClient(kind, tasksDatabase, (client) => {
+    db = client;
+  });
   afterAll(async () => {
     await inner.close();
   });
@@ -130,13 +123,9 @@ describe.each(databaseKinds())('deferred task events (%s)', (kind) => {
 
   it('a failure other than the cache being unavailable is not swallowed', async () => {
     const owner = newOwner();
-    const broken = new Proxy(inner, {
-      get(target, property) {
-        if (property === 'appendAndPublish') return async () => Promise.reject(new TypeError('a bug'));
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const broken = overrideCache(inner, () => ({
+      appendAndPublish: async () => Promise.reject(new TypeError('a bug')),
+    }));
     await expect(createTask({ ...ctx(), cache: broken }, owner, { title: 'x' })).rejects.toThrow('a bug');
     expect(await db.deferredEvent.count({ where: { ownerId: owner } })).toBe(0);
   });

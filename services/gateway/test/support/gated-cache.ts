@@ -2,6 +2,7 @@
 // while a resume's replay is in progress — either before the read reaches the cache or after —
 // and whose subscriptions can be made to fail (the cache refusing only those).
 import { type CacheBus, CacheUnavailableError } from '@elwosa/runtime';
+import { overrideCache } from '../../../../test-support/cache-overrides.ts';
 
 export interface Gate {
   /** Resolves when a held read is waiting at the gate. */
@@ -20,31 +21,24 @@ export interface GatedCache {
 export function gateReads(inner: CacheBus): GatedCache {
   let pending: { where: 'before' | 'after'; enter: () => void; released: Promise<void> } | undefined;
   let subscribesFail = false;
-  const cache = new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === 'subscribe' && subscribesFail) {
-        return async () => Promise.reject(new CacheUnavailableError('subscribe refused by the test'));
-      }
-      if (property !== 'readRange') {
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
-      return async (stream: string, afterId: string, count: number) => {
-        const gate = pending;
-        pending = undefined;
-        if (gate?.where === 'before') {
-          gate.enter();
-          await gate.released;
-        }
-        const entries = await target.readRange(stream, afterId, count);
-        if (gate?.where === 'after') {
-          gate.enter();
-          await gate.released;
-        }
-        return entries;
-      };
-    },
-  });
+  const refuse = async () => Promise.reject(new CacheUnavailableError('subscribe refused by the test'));
+  const readRange: CacheBus['readRange'] = async (stream, afterId, count) => {
+    const gate = pending;
+    pending = undefined;
+    if (gate?.where === 'before') {
+      gate.enter();
+      await gate.released;
+    }
+    const entries = await inner.readRange(stream, afterId, count);
+    if (gate?.where === 'after') {
+      gate.enter();
+      await gate.released;
+    }
+    return entries;
+  };
+  const cache = overrideCache(inner, () =>
+    subscribesFail ? { readRange, subscribe: refuse } : { readRange },
+  );
   return {
     cache,
     holdNextRead(where) {

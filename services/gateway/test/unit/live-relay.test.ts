@@ -3,6 +3,7 @@
 // events to the hub, drops malformed messages and messages naming another user, and a failed
 // subscription rejects `listen` and leaves nothing behind.
 import {
+  type CacheBus,
   createLogger,
   MemoryCacheBus,
   MemoryStore,
@@ -12,6 +13,7 @@ import {
 } from '@elwosa/runtime';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { overrideCache } from '../../../../test-support/cache-overrides.ts';
 import { createLiveMetrics } from '../../src/live/live-metrics.js';
 import {
   createUserEventRelay,
@@ -41,6 +43,8 @@ function hubOf(...userIds: string[]): { hub: ConnectionRegistry; got: Record<str
   return { hub, got };
 }
 const settle = () => new Promise((r) => setTimeout(r, 20));
+const relayOver = (over: CacheBus, hub: ConnectionRegistry, metrics = createLiveMetrics(new Registry())) =>
+  createUserEventRelay({ cache: over, hub, metrics, logger });
 
 /** The memory bus, counting subscribe calls and the channels subscribed right now. */
 function countingCache() {
@@ -48,28 +52,22 @@ function countingCache() {
   const active = new Map<string, number>();
   let subscribes = 0;
   let failNext = false;
-  const counted = new Proxy(cache, {
-    get(target, property) {
-      if (property === 'subscribe') {
-        return async (channel: string, handler: (m: string, c: string) => void) => {
-          subscribes++;
-          if (failNext) {
-            failNext = false;
-            throw new Error('redis down');
-          }
-          const off = await target.subscribe(channel, handler);
-          active.set(channel, (active.get(channel) ?? 0) + 1);
-          return async () => {
-            active.set(channel, (active.get(channel) ?? 1) - 1);
-            if (active.get(channel) === 0) active.delete(channel);
-            await off();
-          };
-        };
-      }
-      const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const inner = cache;
+  const subscribe: CacheBus['subscribe'] = async (channel, handler) => {
+    subscribes++;
+    if (failNext) {
+      failNext = false;
+      throw new Error('redis down');
+    }
+    const off = await inner.subscribe(channel, handler);
+    active.set(channel, (active.get(channel) ?? 0) + 1);
+    return async () => {
+      active.set(channel, (active.get(channel) ?? 1) - 1);
+      if (active.get(channel) === 0) active.delete(channel);
+      await off();
+    };
+  };
+  const counted = overrideCache(inner, () => ({ subscribe }));
   return {
     cache: counted,
     active,
@@ -85,7 +83,7 @@ describe('createUserEventRelay', () => {
     const counting = countingCache();
     const { hub, got } = hubOf('u', 'v', 'w');
     const metrics = createLiveMetrics(new Registry());
-    relay = createUserEventRelay({ cache: counting.cache, hub, metrics, logger });
+    relay = relayOver(counting.cache, hub, metrics);
     const releaseU = await relay.listen('u');
     await relay.listen('v');
     expect([...counting.active.keys()].sort()).toEqual([userEventChannel('u'), userEventChannel('v')]);
@@ -108,12 +106,7 @@ describe('createUserEventRelay', () => {
   it("shares one subscription between a user's connections and ends it with the last", async () => {
     const counting = countingCache();
     const { hub, got } = hubOf('u');
-    relay = createUserEventRelay({
-      cache: counting.cache,
-      hub,
-      metrics: createLiveMetrics(new Registry()),
-      logger,
-    });
+    relay = relayOver(counting.cache, hub);
     const [first, second] = await Promise.all([relay.listen('u'), relay.listen('u')]);
     expect(counting.subscribes()).toBe(1);
     expect(relay.users).toBe(1);
@@ -137,12 +130,7 @@ describe('createUserEventRelay', () => {
   it('rejects listen when the subscription fails, keeping nothing, and the next listen subscribes', async () => {
     const counting = countingCache();
     const { hub, got } = hubOf('u');
-    relay = createUserEventRelay({
-      cache: counting.cache,
-      hub,
-      metrics: createLiveMetrics(new Registry()),
-      logger,
-    });
+    relay = relayOver(counting.cache, hub);
     counting.failNextSubscribe();
     await expect(relay.listen('u')).rejects.toThrow('redis down');
     expect(relay.users).toBe(0);
@@ -155,12 +143,7 @@ describe('createUserEventRelay', () => {
   it('drops malformed messages and events naming another user; stop() ends every subscription', async () => {
     const counting = countingCache();
     const { hub, got } = hubOf('u', 'v');
-    relay = createUserEventRelay({
-      cache: counting.cache,
-      hub,
-      metrics: createLiveMetrics(new Registry()),
-      logger,
-    });
+    relay = relayOver(counting.cache, hub);
     await relay.listen('u');
     await cache.publish(userEventChannel('u'), 'not json');
     await cache.publish(userEventChannel('u'), JSON.stringify({ userId: 'u', seq: 'x', type: 't', data: 1 }));
