@@ -25,12 +25,12 @@ export function createTasksMetrics(registry: Registry): TasksMetrics {
     }),
     eventsDeferred: new Counter({
       name: 'tasks_events_deferred_total',
-      help: 'Tasks whose change events could not be published after the commit (cache unavailable), left to the repair job',
+      help: 'Tasks whose change events could not be published after the commit (cache unavailable), left to the event repair job',
       registers: [registry],
     }),
     eventsRepublished: new Counter({
       name: 'tasks_events_republished_total',
-      help: 'Deferred tasks whose current state the repair job published',
+      help: 'Tasks whose event outbox record came due (publish failed, or the process died before it) and whose current state the repair job published',
       registers: [registry],
     }),
     eventRepairRuns: new Counter({

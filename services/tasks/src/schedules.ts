@@ -1,10 +1,10 @@
 // The tasks service's background jobs, each run once per interval across all replicas (the
 // runtime's singleton schedule: one replica takes each slot's lock in the shared cache): the
-// retention purge (hourly) and the repair of deferred events (every few seconds; a run that
-// finds nothing is one query).
+// retention purge (hourly) and the repair of the event outbox (every few seconds; a run that
+// finds nothing due is one query).
 import { type Periodic, startSingletonSchedule } from '@elwosa/runtime';
 import type { TasksContext } from './domain/context.js';
-import { republishDeferred } from './domain/event-repair.js';
+import { republishDue } from './domain/event-repair.js';
 import { purgeExpired } from './domain/retention.js';
 import type { TasksMetrics } from './metrics.js';
 
@@ -36,9 +36,9 @@ export function startTasksSchedules(
     name: EVENT_REPAIR_LOCK,
     intervalMs: eventRepairIntervalMs,
     run: async (_now, { slot, stopped }) => {
-      const published = await republishDeferred(ctx, stopped);
+      const published = await republishDue(ctx, stopped);
       metrics.eventsRepublished.inc(published);
-      if (published > 0) ctx.logger.info({ slot, published }, 'deferred task events published');
+      if (published > 0) ctx.logger.info({ slot, published }, 'task events published from the outbox');
     },
     onSlot: (outcome) => metrics.eventRepairRuns.inc({ outcome }),
   });

@@ -13,6 +13,7 @@ import {
 import { retentionSettings, tasksEnvSchema } from './config.js';
 import type { TasksContext } from './domain/context.js';
 import { StepNotFoundError, TaskRuleError } from './domain/model.js';
+import { startOutboxAcks } from './domain/outbox-acks.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { bindTaskRoutes } from './http/routes.js';
 import { createTasksMetrics } from './metrics.js';
@@ -43,12 +44,14 @@ export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
     database: tasksDatabase,
   });
   const metrics = createTasksMetrics(host.metrics.registry);
+  const outbox = startOutboxAcks({ db: db.client, logger: host.logger });
   const ctx: TasksContext = {
     db: db.client,
     cache: deps.cache,
     logger: host.logger,
     now: () => new Date(),
     retention,
+    outbox,
     onEventsDeferred: (tasks) => metrics.eventsDeferred.inc(tasks),
   };
   bindTaskRoutes(host.router, host.binder, ctx);
@@ -58,7 +61,11 @@ export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
     workerInstanceId(),
     env.ELWOSA_TASKS_EVENT_REPAIR_INTERVAL_MS,
   );
-  // Stopped before the pool closes: a running job finishes its batch first.
-  deps.lifecycle.on('stop', () => Promise.all(schedules.map((s) => s.stop())).then(() => undefined));
+  // Stopped before the pool closes: a running job finishes its batch first, and the records of
+  // changes published by then are removed.
+  deps.lifecycle.on('stop', async () => {
+    await Promise.all(schedules.map((s) => s.stop()));
+    await outbox.stop();
+  });
   return host.start();
 }

@@ -32,6 +32,7 @@ describe.each(databaseKinds())('tasks retention (%s)', (kind) => {
     logger: createLogger({ level: 'silent' }),
     now: () => new Date(clock),
     retention: { ...defaultRetentionSettings(), batchSize },
+    outbox: { acknowledge: () => {} },
   });
   const changes = (ctx: TasksContext, owner: string, since?: string) =>
     changesSince(ctx, owner, { limit: 500, ...(since ? { since } : {}) });

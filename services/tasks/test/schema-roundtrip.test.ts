@@ -51,6 +51,16 @@ describe.each(databaseKinds())('tasks schema round trip (%s)', (kind) => {
       data: { ownerId: OWNER, purgedSeq: 9_007_199_254_740_993n },
     });
     expect(await db.changeHorizon.findUniqueOrThrow({ where: { ownerId: OWNER } })).toEqual(horizon);
+    const record = await db.eventOutbox.create({
+      data: {
+        taskId: task.id,
+        ownerId: OWNER,
+        version: 3,
+        recordedAt: now,
+        dueAt: new Date(now.getTime() + 1),
+      },
+    });
+    expect(await db.eventOutbox.findUniqueOrThrow({ where: { taskId: task.id } })).toEqual(record);
   });
 
   it('stamps every write with a larger change number and indexes steps for search', async () => {

@@ -18,6 +18,7 @@ import { sameState } from '../src/domain/same-state.js';
 import { transition } from '../src/domain/status.js';
 import { addStep, editStep, removeStep, reorderSteps, toggleStep } from '../src/domain/steps.js';
 import { buildListQuery, filterConditions } from '../src/store/list-query.js';
+import { OUTBOX_GRACE_MS } from '../src/store/outbox-sql.js';
 import { insertTask, selectOwnedTask, updateAtVersion } from '../src/store/task-sql.js';
 
 const OWNER = '11111111-1111-4111-8111-111111111111';
@@ -187,7 +188,15 @@ describe('single-task statements', () => {
     );
     expect(write.sql).toContain('version = t.version + 1');
     expect(write.sql).not.toContain('DROP TABLE');
-    expect(write.values.slice(-4)).toEqual([NOW.toISOString(), ID, OWNER, 7]);
+    expect(write.values.slice(-6, -2)).toEqual([NOW.toISOString(), ID, OWNER, 7]);
+    // The same statement records the change in the event outbox, due after the grace period.
+    expect(write.sql).toMatch(
+      /^WITH written AS \(UPDATE .*\), recorded AS \(INSERT INTO "tasks"\."event_outbox"/s,
+    );
+    expect(write.values.slice(-2)).toEqual([
+      NOW.toISOString(),
+      new Date(NOW.getTime() + OUTBOX_GRACE_MS).toISOString(),
+    ]);
     expect(write.values).toContain('[{"id":"s","title":"y","done":true}]');
   });
 
@@ -214,7 +223,12 @@ describe('single-task statements', () => {
       null,
       NOW.toISOString(),
       NOW.toISOString(),
+      NOW.toISOString(),
+      new Date(NOW.getTime() + OUTBOX_GRACE_MS).toISOString(),
     ]);
+    expect(insert.sql).toMatch(
+      /^WITH written AS \(INSERT .*\), recorded AS \(INSERT INTO "tasks"\."event_outbox"/s,
+    );
   });
 });
 

@@ -16,10 +16,11 @@ async function runBulk(
   ids: readonly string[],
   pick: (rows: TaskRow[]) => string[],
   data: Prisma.TaskUpdateManyMutationInput,
+  now: Date,
 ): Promise<BulkResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
-      const result = await bulkUpdate(ctx.db, ownerId, ids, pick, data);
+      const result = await bulkUpdate(ctx.db, ownerId, ids, pick, data, now);
       if (!result) throw problems.notFound('one or more tasks do not exist');
       return result;
     } catch (err) {
@@ -35,18 +36,23 @@ export async function completeTasks(
   ownerId: string,
   ids: readonly string[],
 ): Promise<TaskDto[]> {
+  const now = ctx.now();
   const { rows, changed } = await runBulk(
     ctx,
     ownerId,
     ids,
     (found) => found.filter((r) => r.status !== 'done').map((r) => r.id),
-    { status: 'done', completedAt: ctx.now() },
+    { status: 'done', completedAt: now },
+    now,
   );
   const byId = new Map(rows.map((r) => [r.id, toTaskDto(r)]));
   await announceCommitted(
     ctx,
     ownerId,
-    changed.map((row) => ({ type: 'task.updated', data: byId.get(row.id)! })),
+    changed.map((row) => ({
+      event: { type: 'task.updated', data: byId.get(row.id)! },
+      version: row.version,
+    })),
   );
   return ids.map((id) => byId.get(id)!);
 }
@@ -56,14 +62,22 @@ export async function deleteTasks(
   ownerId: string,
   ids: readonly string[],
 ): Promise<DeletionDto[]> {
-  const { changed } = await runBulk(ctx, ownerId, ids, (found) => found.map((r) => r.id), {
-    deletedAt: ctx.now(),
-  });
-  const deletions = changed.map(toDeletionDto);
+  const now = ctx.now();
+  const { changed } = await runBulk(
+    ctx,
+    ownerId,
+    ids,
+    (found) => found.map((r) => r.id),
+    { deletedAt: now },
+    now,
+  );
   await announceCommitted(
     ctx,
     ownerId,
-    deletions.map((data) => ({ type: 'task.deleted', data })),
+    changed.map((row) => ({
+      event: { type: 'task.deleted', data: toDeletionDto(row) },
+      version: row.version,
+    })),
   );
-  return deletions;
+  return changed.map(toDeletionDto);
 }

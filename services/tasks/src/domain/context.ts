@@ -2,6 +2,7 @@
 import type { CacheBus, Logger } from '@elwosa/runtime';
 import type { RetentionSettings } from '../config.js';
 import type { TasksDb } from '../store/db.js';
+import type { OutboxAcks } from './outbox-acks.js';
 
 export interface TasksContext {
   db: TasksDb;
@@ -9,6 +10,8 @@ export interface TasksContext {
   logger: Logger;
   now: () => Date;
   retention: RetentionSettings;
+  /** Where published changes are acknowledged, so their outbox records go. */
+  outbox: Pick<OutboxAcks, 'acknowledge'>;
   /** Called with the number of tasks whose events were deferred (the cache was unavailable). */
   onEventsDeferred?: (tasks: number) => void;
 }

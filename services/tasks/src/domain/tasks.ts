@@ -57,7 +57,9 @@ export async function createTask(
   const state = stateFromInput(input, now);
   if (idempotencyKey === undefined) {
     const task = toTaskDto(await insertTask(ctx.db, ownerId, state, now));
-    await announceCommitted(ctx, ownerId, [{ type: 'task.created', data: task }]);
+    await announceCommitted(ctx, ownerId, [
+      { event: { type: 'task.created', data: task }, version: task.version },
+    ]);
     return { task, replayed: false };
   }
   const requestHash = requestFingerprint(input);
@@ -76,7 +78,9 @@ export async function createTask(
   // A concurrent request with the same key committed first: answer with its result.
   if (!row) return (await replay(ctx, ownerId, idempotencyKey, requestHash, notBefore))!;
   const task = toTaskDto(row);
-  await announceCommitted(ctx, ownerId, [{ type: 'task.created', data: task }]);
+  await announceCommitted(ctx, ownerId, [
+    { event: { type: 'task.created', data: task }, version: task.version },
+  ]);
   return { task, replayed: false };
 }
 
@@ -105,7 +109,9 @@ export async function changeTask(
     const updated = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { state: next }, now);
     if (updated) {
       const task = toTaskDto(updated);
-      await announceCommitted(ctx, ownerId, [{ type: 'task.updated', data: task }]);
+      await announceCommitted(ctx, ownerId, [
+        { event: { type: 'task.updated', data: task }, version: task.version },
+      ]);
       return task;
     }
     // Changed (or deleted) since we read it: with If-Match the client must reload.
@@ -128,7 +134,9 @@ export async function deleteTask(
     const deleted = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { deletedAt: now }, now);
     if (deleted) {
       const tombstone = toDeletionDto(deleted);
-      await announceCommitted(ctx, ownerId, [{ type: 'task.deleted', data: tombstone }]);
+      await announceCommitted(ctx, ownerId, [
+        { event: { type: 'task.deleted', data: tombstone }, version: deleted.version },
+      ]);
       return tombstone;
     }
     if (pre.kind === 'versions') throw problems.preconditionFailed();

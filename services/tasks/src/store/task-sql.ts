@@ -1,9 +1,11 @@
 // The statements of the single-task hot paths (read one, create, write at a version) as
 // parameterised SQL, pure. Raw statements instead of Prisma's query builder: they cost a third
 // to a half less CPU per query (bench/tasks), and the benchmark baseline runs these very
-// statements through raw pg. Rows come back under the Prisma model's field names.
+// statements through raw pg. Rows come back under the Prisma model's field names. A write
+// records its change in the event outbox in the same statement (outbox-sql.ts).
 import { priorityRank, type TaskState } from '../domain/model.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { withOutboxRecord } from './outbox-sql.js';
 
 export const TASK_COLUMNS = Prisma.raw(
   [
@@ -67,8 +69,11 @@ export function insertTask(id: string, ownerId: string, state: TaskState, now: D
     time(now),
     time(now),
   ];
-  return Prisma.sql`INSERT INTO "tasks"."tasks" AS t (${columns}) VALUES (${Prisma.join(values, ', ')})
-    RETURNING ${TASK_COLUMNS}`;
+  return withOutboxRecord(
+    Prisma.sql`INSERT INTO "tasks"."tasks" AS t (${columns}) VALUES (${Prisma.join(values, ', ')})
+      RETURNING ${TASK_COLUMNS}`,
+    now,
+  );
 }
 
 export type TaskWrite = { state: TaskState } | { deletedAt: Date };
@@ -85,8 +90,11 @@ export function updateAtVersion(
     'state' in write
       ? stateValues(write.state).map((value, i) => Prisma.sql`${Prisma.raw(STATE_COLUMNS[i]!)} = ${value}`)
       : [Prisma.sql`deleted_at = ${time(write.deletedAt)}`];
-  return Prisma.sql`UPDATE "tasks"."tasks" AS t
-    SET ${Prisma.join([...sets, Prisma.sql`version = t.version + 1`, Prisma.sql`updated_at = ${time(now)}`], ', ')}
-    WHERE t.id = ${id}::uuid AND t.owner_id = ${ownerId}::uuid AND t.version = ${version}::int AND t.deleted_at IS NULL
-    RETURNING ${TASK_COLUMNS}`;
+  return withOutboxRecord(
+    Prisma.sql`UPDATE "tasks"."tasks" AS t
+      SET ${Prisma.join([...sets, Prisma.sql`version = t.version + 1`, Prisma.sql`updated_at = ${time(now)}`], ', ')}
+      WHERE t.id = ${id}::uuid AND t.owner_id = ${ownerId}::uuid AND t.version = ${version}::int AND t.deleted_at IS NULL
+      RETURNING ${TASK_COLUMNS}`,
+    now,
+  );
 }

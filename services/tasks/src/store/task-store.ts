@@ -6,6 +6,7 @@ import type { ListPosition, Sort } from '../domain/cursor.js';
 import type { TaskState } from '../domain/model.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { TaskRow, TasksDb } from './db.js';
+import { recordChanges } from './event-outbox.js';
 import { buildListQuery, type ListFilter } from './list-query.js';
 import * as sql from './task-sql.js';
 
@@ -82,7 +83,8 @@ export interface BulkResult {
 
 /**
  * All or nothing: resolves null (and changes nothing) when any id is not a live task of the
- * owner. `pick` chooses which of the found tasks need the update.
+ * owner. `pick` chooses which of the found tasks need the update; their changes are recorded in
+ * the event outbox in the same transaction.
  */
 export function bulkUpdate(
   db: TasksDb,
@@ -90,6 +92,7 @@ export function bulkUpdate(
   ids: readonly string[],
   pick: (rows: TaskRow[]) => string[],
   data: Prisma.TaskUpdateManyMutationInput,
+  now: Date,
 ): Promise<BulkResult | null> {
   return db.$transaction(async (tx) => {
     const found = await tx.task.findMany({ where: { id: { in: [...ids] }, ownerId, deletedAt: null } });
@@ -104,6 +107,7 @@ export function bulkUpdate(
       };
       const { count } = await tx.task.updateMany({ where, data: { ...data, version: { increment: 1 } } });
       if (count !== targets.length) throw new ConcurrentChangeError();
+      await recordChanges(tx, ownerId, targets, now);
     }
     const rows = await tx.task.findMany({ where: { id: { in: [...ids] }, ownerId } });
     return { rows, changed: rows.filter((r) => targets.includes(r.id)) };
