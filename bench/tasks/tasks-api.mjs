@@ -334,16 +334,28 @@ async function cpuOfPid(child) {
 // ---------------------------------------------------------------------------------------------
 // The baseline: the very statements the tasks service sends for the three operations (its
 // statement builders from services/tasks/dist: the list query, read one, insert, write at a
-// version), through raw pg, with the same row → DTO mapping; no HTTP framework, auth,
-// validation or events.
+// version — each write recording its change in the event outbox — and the batched removal of
+// the records of published changes, every 100 ms as the service does), through raw pg, with
+// the same row → DTO mapping; no HTTP framework, auth, validation or events.
 
 async function baseline() {
   const pg = (await import('pg')).default;
   const { buildListQuery } = await import(tasksDist('store/list-query.js'));
   const sql = await import(tasksDist('store/task-sql.js'));
+  const { removePublishedSql } = await import(tasksDist('store/outbox-sql.js'));
   const { stateOf, toTaskDto } = await import(tasksDist('store/db.js'));
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   const query = async (statement) => (await pool.query(statement.text, statement.values)).rows;
+  let published = [];
+  const removal = setInterval(() => {
+    if (published.length === 0) return;
+    const keys = published.splice(0, 500);
+    query(removePublishedSql(keys)).catch(() => {});
+  }, 100);
+  const written = (row) => {
+    published.push({ taskId: row.id, version: row.version });
+    return toTaskDto(row);
+  };
 
   const handlers = {
     async create(owner, body) {
@@ -360,7 +372,7 @@ async function baseline() {
         completedAt: null,
       };
       const [row] = await query(sql.insertTask(randomUUID(), owner, state, now));
-      return [201, toTaskDto(row)];
+      return [201, written(row)];
     },
     async list(owner) {
       const q = buildListQuery(
@@ -380,7 +392,7 @@ async function baseline() {
         if (!found) return [404, {}];
         const state = { ...stateOf(found), title: body.title, priority: body.priority };
         const [row] = await query(sql.updateAtVersion(owner, id, found.version, { state }, new Date()));
-        if (row) return [200, toTaskDto(row)];
+        if (row) return [200, written(row)];
       }
       return [409, {}];
     },
@@ -403,6 +415,8 @@ async function baseline() {
   server.keepAliveTimeout = 65_000;
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
   process.on('SIGTERM', () => {
+    clearInterval(removal);
+    published = [];
     server.close();
     void pool.end().then(() => process.exit(0));
   });

@@ -8,16 +8,13 @@
 // cycle; while the repair holds a task, a write to it waits, and its own events follow.
 import { Prisma } from '../generated/prisma/client.js';
 import type { TaskRow, TasksDb } from './db.js';
-import { recordInOutbox } from './outbox-sql.js';
+import { type OutboxKey, recordInOutbox, removePublishedSql } from './outbox-sql.js';
+
+export type { OutboxKey };
+
 import { TASK_COLUMNS } from './task-sql.js';
 
 type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
-
-/** A published change: its task and the version its events announced. */
-export interface OutboxKey {
-  taskId: string;
-  version: number;
-}
 
 /** Records the owner's tasks as changed now, at their current version (in the changing transaction). */
 export async function recordChanges(tx: Tx, ownerId: string, taskIds: readonly string[], now: Date) {
@@ -38,11 +35,8 @@ export async function makeDue(db: TasksDb, taskIds: readonly string[], now: Date
 }
 
 /** Removes the records of published changes; a record of a later version stays. */
-export async function removePublished(db: TasksDb, keys: readonly OutboxKey[]): Promise<number> {
-  return db.$executeRaw`
-    DELETE FROM "tasks"."event_outbox" o
-     USING unnest(${keys.map((k) => k.taskId)}::uuid[], ${keys.map((k) => k.version)}::int[]) AS p(task_id, version)
-     WHERE o.task_id = p.task_id AND o.version = p.version`;
+export function removePublished(db: TasksDb, keys: readonly OutboxKey[]): Promise<number> {
+  return db.$executeRaw(removePublishedSql(keys));
 }
 
 export interface ClaimedTask {

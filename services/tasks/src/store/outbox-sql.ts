@@ -27,3 +27,16 @@ export function withOutboxRecord(write: Prisma.Sql, now: Date): Prisma.Sql {
   return Prisma.sql`WITH written AS (${write}), recorded AS (${recordInOutbox(Prisma.raw('written'), now)})
     SELECT * FROM written`;
 }
+
+/** A published change: its task and the version its events announced. */
+export interface OutboxKey {
+  taskId: string;
+  version: number;
+}
+
+/** Removes the records of published changes; a record of a later version stays. */
+export function removePublishedSql(keys: readonly OutboxKey[]): Prisma.Sql {
+  return Prisma.sql`DELETE FROM "tasks"."event_outbox" o
+    USING unnest(${keys.map((k) => k.taskId)}::uuid[], ${keys.map((k) => k.version)}::int[]) AS p(task_id, version)
+    WHERE o.task_id = p.task_id AND o.version = p.version`;
+}
