@@ -212,6 +212,20 @@ describe.each(databaseKinds())('tasks event outbox (%s)', (kind) => {
     expect(await records(owner)).toEqual([]);
   });
 
+  it('a deferral recorded by the previous version during a rollout is due at once and published', async () => {
+    const owner = newOwner();
+    const task = (await createTask(ctx(), owner, { title: 'old replica' })).task;
+    await removePublished(db, acknowledged.splice(0));
+    // The previous version's statement, unchanged: the migration only added columns.
+    await db.$executeRaw`
+      INSERT INTO "tasks"."deferred_events" (task_id, owner_id, recorded_at)
+      SELECT id, ${owner}::uuid, ${new Date()} FROM unnest(${[task.id]}::uuid[]) AS id
+      ON CONFLICT (task_id) DO UPDATE SET recorded_at = EXCLUDED.recorded_at`;
+    expect(await records(owner)).toEqual([expect.objectContaining({ taskId: task.id, version: 0 })]);
+    expect(await repairAfter(1000)).toBe(1);
+    expect(await records(owner)).toEqual([]);
+  });
+
   it('keeps a change made while the cache fails and publishes its newest state once it is back', async () => {
     const owner = newOwner();
     setDown(true);

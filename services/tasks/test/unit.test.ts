@@ -191,7 +191,7 @@ describe('single-task statements', () => {
     expect(write.values.slice(-6, -2)).toEqual([NOW.toISOString(), ID, OWNER, 7]);
     // The same statement records the change in the event outbox, due after the grace period.
     expect(write.sql).toMatch(
-      /^WITH written AS \(UPDATE .*\), recorded AS \(INSERT INTO "tasks"\."event_outbox"/s,
+      /^WITH written AS \(UPDATE .*\), recorded AS \(INSERT INTO "tasks"\."deferred_events"/s,
     );
     expect(write.values.slice(-2)).toEqual([
       NOW.toISOString(),
@@ -227,7 +227,7 @@ describe('single-task statements', () => {
       new Date(NOW.getTime() + OUTBOX_GRACE_MS).toISOString(),
     ]);
     expect(insert.sql).toMatch(
-      /^WITH written AS \(INSERT .*\), recorded AS \(INSERT INTO "tasks"\."event_outbox"/s,
+      /^WITH written AS \(INSERT .*\), recorded AS \(INSERT INTO "tasks"\."deferred_events"/s,
     );
   });
 });

@@ -1,4 +1,4 @@
-// The event outbox (migration 20261122200000): one record per task whose latest change's events
+// The event outbox (table `deferred_events`, migration 20261122200000): one record per task whose latest change's events
 // are not known to be published. The single-task statements record their change themselves
 // (outbox-sql.ts); a bulk change records its tasks in its transaction. After the publish the
 // record is removed, naming the version it announced, so a later change's record stays.
@@ -30,7 +30,7 @@ export async function recordChanges(tx: Tx, ownerId: string, taskIds: readonly s
 /** Makes the tasks' records due at `now`: their publish failed, the repair need not wait. */
 export async function makeDue(db: TasksDb, taskIds: readonly string[], now: Date): Promise<void> {
   await db.$executeRaw`
-    UPDATE "tasks"."event_outbox" SET due_at = ${now}
+    UPDATE "tasks"."deferred_events" SET due_at = ${now}
      WHERE task_id = ANY(${[...taskIds]}::uuid[]) AND due_at > ${now}`;
 }
 
@@ -55,7 +55,7 @@ export interface Claim {
 /** Claims up to `batchSize` records due at `now`, oldest first, with their tasks' current rows. */
 export async function claimDue(tx: Tx, now: Date, batchSize: number): Promise<Claim> {
   const due = await tx.$queryRaw<Array<{ taskId: string }>>`
-    SELECT task_id AS "taskId" FROM "tasks"."event_outbox"
+    SELECT task_id AS "taskId" FROM "tasks"."deferred_events"
      WHERE due_at <= ${now} ORDER BY due_at LIMIT ${batchSize}`;
   if (due.length === 0) return { due: 0, claimed: [] };
   const ids = due.map((d) => d.taskId);
@@ -64,7 +64,7 @@ export async function claimDue(tx: Tx, now: Date, batchSize: number): Promise<Cl
   );
   // Re-read under the tasks' locks: a change since the first read made its record due later.
   const claimed = await tx.$queryRaw<Array<{ taskId: string; ownerId: string }>>`
-    SELECT task_id AS "taskId", owner_id AS "ownerId" FROM "tasks"."event_outbox"
+    SELECT task_id AS "taskId", owner_id AS "ownerId" FROM "tasks"."deferred_events"
      WHERE task_id = ANY(${ids}::uuid[]) AND due_at <= ${now}
      FOR UPDATE SKIP LOCKED`;
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -73,5 +73,5 @@ export async function claimDue(tx: Tx, now: Date, batchSize: number): Promise<Cl
 
 export async function removeClaimed(tx: Tx, taskIds: readonly string[]): Promise<void> {
   await tx.$executeRaw`
-    DELETE FROM "tasks"."event_outbox" WHERE task_id = ANY(${[...taskIds]}::uuid[])`;
+    DELETE FROM "tasks"."deferred_events" WHERE task_id = ANY(${[...taskIds]}::uuid[])`;
 }

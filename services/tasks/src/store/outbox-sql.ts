@@ -15,7 +15,7 @@ export const OUTBOX_GRACE_MS = 30_000;
  */
 export function recordInOutbox(rows: Prisma.Sql, now: Date): Prisma.Sql {
   const due = new Date(now.getTime() + OUTBOX_GRACE_MS);
-  return Prisma.sql`INSERT INTO "tasks"."event_outbox" (task_id, owner_id, version, recorded_at, due_at)
+  return Prisma.sql`INSERT INTO "tasks"."deferred_events" (task_id, owner_id, version, recorded_at, due_at)
     SELECT r.id, r."ownerId", r.version, ${now.toISOString()}::timestamptz, ${due.toISOString()}::timestamptz
       FROM ${rows} r
     ON CONFLICT (task_id) DO UPDATE SET
@@ -36,7 +36,7 @@ export interface OutboxKey {
 
 /** Removes the records of published changes; a record of a later version stays. */
 export function removePublishedSql(keys: readonly OutboxKey[]): Prisma.Sql {
-  return Prisma.sql`DELETE FROM "tasks"."event_outbox" o
+  return Prisma.sql`DELETE FROM "tasks"."deferred_events" o
     USING unnest(${keys.map((k) => k.taskId)}::uuid[], ${keys.map((k) => k.version)}::int[]) AS p(task_id, version)
     WHERE o.task_id = p.task_id AND o.version = p.version`;
 }
