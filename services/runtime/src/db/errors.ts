@@ -1,6 +1,8 @@
 // Recognises "the database is not there right now" in whatever shape it arrives: pg and Node
-// socket errors, PostgreSQL SQLSTATEs, Prisma errors and the driver-adapter errors they wrap.
-// The HTTP layer maps these to 503; every other database error stays a 500.
+// socket errors, PostgreSQL SQLSTATEs, Prisma errors and the driver-adapter errors they wrap;
+// and "this transaction lost to a concurrent one" (a deadlock or serialization failure: it was
+// rolled back, and a retry succeeds). The HTTP layer maps both to 503 with Retry-After; every
+// other database error stays a 500.
 
 /** Thrown by checkDatabase() and usable by callers for their own timeouts. */
 export class DatabaseUnavailableError extends Error {
@@ -59,6 +61,19 @@ type Fields = {
   errors?: unknown;
 };
 
+/** SQLSTATEs of a transaction rolled back because of a concurrent one. */
+const CONFLICT_SQLSTATES = new Set([
+  '40P01', // deadlock_detected
+  '40001', // serialization_failure
+]);
+
+function conflictMatchesOne(e: Fields & { originalCode?: unknown }): boolean {
+  const codes = [e.code, e.errorCode, e.originalCode].filter((c): c is string => typeof c === 'string');
+  // P2034: Prisma's "transaction failed due to a write conflict or a deadlock".
+  if (codes.some((c) => CONFLICT_SQLSTATES.has(c) || c === 'P2034')) return true;
+  return e.kind === 'TransactionWriteConflict';
+}
+
 function matchesOne(e: Fields): boolean {
   if (e instanceof DatabaseUnavailableError) return true;
   const code = typeof e.code === 'string' ? e.code : typeof e.errorCode === 'string' ? e.errorCode : '';
@@ -79,15 +94,25 @@ function* related(e: Fields): Generator<unknown> {
   if (Array.isArray(e.errors)) yield* e.errors;
 }
 
-export function isDatabaseUnavailable(err: unknown): boolean {
+/** Whether `err` or an error it wraps matches. */
+function someRelated(err: unknown, matches: (e: Fields) => boolean): boolean {
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];
   while (queue.length > 0 && seen.size < 20) {
     const e = queue.shift();
     if (e === null || typeof e !== 'object' || seen.has(e)) continue;
     seen.add(e);
-    if (matchesOne(e as Fields)) return true;
+    if (matches(e as Fields)) return true;
     queue.push(...related(e as Fields));
   }
   return false;
+}
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return someRelated(err, matchesOne);
+}
+
+/** A deadlock or serialization failure: the transaction was rolled back; retrying it succeeds. */
+export function isTransientConflict(err: unknown): boolean {
+  return someRelated(err, conflictMatchesOne);
 }

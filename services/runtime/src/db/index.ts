@@ -2,7 +2,7 @@
 export { checkDatabase, DEFAULT_CHECK_TIMEOUT_MILLIS } from './check.js';
 export type { PgConnectionSource } from './connection.js';
 export { type EmbeddedPostgres, type EmbeddedPostgresOptions, openEmbeddedPostgres } from './embedded.js';
-export { DatabaseUnavailableError, isDatabaseUnavailable } from './errors.js';
+export { DatabaseUnavailableError, isDatabaseUnavailable, isTransientConflict } from './errors.js';
 export type { DbLogger } from './logger.js';
 export { MigrationError, type MigrationErrorCode } from './migrations/errors.js';
 export { type MigrationFile, migrationChecksum, readMigrations } from './migrations/files.js';

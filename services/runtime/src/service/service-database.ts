@@ -1,8 +1,9 @@
 // A service's database: its Prisma client on its own schema, migrations applied at start when
-// configured, readiness (reachable and no pending migration), 503 for an unreachable database,
-// and the pool closed in the lifecycle's close phase.
+// configured, readiness (reachable and no pending migration), 503 for an unreachable database
+// and for a transaction rolled back by a deadlock or serialization failure, and the pool
+// closed in the lifecycle's close phase.
 import { checkDatabase } from '../db/check.js';
-import { isDatabaseUnavailable } from '../db/errors.js';
+import { isDatabaseUnavailable, isTransientConflict } from '../db/errors.js';
 import { pendingMigrations, runMigrations } from '../db/migrations/runner.js';
 import {
   createPrismaClient,
@@ -18,6 +19,12 @@ import type { PlatformDeps } from './platform-deps.js';
 
 export const mapDatabaseUnavailable: ErrorMapper = (err) =>
   isDatabaseUnavailable(err) ? problems.unavailable('database unavailable') : undefined;
+
+/** A transaction that lost to a concurrent one changed nothing: the client retries. */
+export const mapTransientConflict: ErrorMapper = (err) =>
+  isTransientConflict(err)
+    ? problems.unavailable('the request conflicted with a concurrent one and changed nothing; retry')
+    : undefined;
 
 export interface ServiceDatabaseOptions<T extends PrismaClientLike> {
   deps: PlatformDeps;

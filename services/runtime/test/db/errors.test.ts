@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../src/db/errors.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable, isTransientConflict } from '../../src/db/errors.js';
 
 // Shapes as pg, Node and Prisma 7 (with @prisma/adapter-pg) produce them; the integration
 // tests (fault.test.ts) check the predicate against the real errors as well.
@@ -72,5 +72,33 @@ describe('isDatabaseUnavailable', () => {
     const b = new Error('b', { cause: a });
     Object.assign(a, { cause: b });
     expect(isDatabaseUnavailable(a)).toBe(false);
+  });
+});
+
+describe('isTransientConflict', () => {
+  it.each([
+    // As Prisma 7 with @prisma/adapter-pg reports a raw statement that lost a deadlock.
+    [
+      'a deadlock in a raw statement',
+      prismaKnown('P2010', {
+        originalCode: '40P01',
+        originalMessage: 'deadlock detected',
+        kind: 'TransactionWriteConflict',
+      }),
+    ],
+    ['Prisma P2034', prismaKnown('P2034')],
+    ['a pg serialization failure', Object.assign(new Error('could not serialize access'), { code: '40001' })],
+    ['a pg deadlock', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
+  ])('recognises %s', (_, err) => {
+    expect(isTransientConflict(err)).toBe(true);
+    expect(isDatabaseUnavailable(err)).toBe(false);
+  });
+
+  it.each([
+    ['a unique violation', prismaKnown('P2002', { kind: 'UniqueConstraintViolation' })],
+    ['connection refused', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    ['a plain error', new Error('boom')],
+  ])('does not treat %s as a conflict', (_, err) => {
+    expect(isTransientConflict(err)).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 // createDatabaseService: a schema-owning service's host and database in one step — migrations
-// applied at start, readiness covering the database, and an unreachable database answered 503
-// before the service's own error mappers see the error.
+// applied at start, readiness covering the database, and an unreachable database or a deadlock
+// victim answered 503 before the service's own error mappers see the error.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAnyTestDatabase, type TestDatabase } from '../../../../test-support/db.js';
+import { haveRealPg } from '../../../../test-support/backends.js';
+import { createAnyTestDatabase, createTestDatabase, type TestDatabase } from '../../../../test-support/db.js';
 import { freePort } from '../../../../test-support/ports.js';
 import { MemoryCacheBus, MemoryStore } from '../../src/cache/index.js';
 import { platformEnvSchema, toPlatformConfig } from '../../src/config/platform-config.js';
@@ -76,4 +77,54 @@ describe('createDatabaseService', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(503);
   });
+
+  // A deadlock needs two sessions: PGlite has one.
+  it.runIf(haveRealPg())(
+    'answers a deadlock victim with 503 and Retry-After; the other request succeeds',
+    async () => {
+      const db = await createTestDatabase();
+      cleanups.push(() => db.drop());
+      const deps = await depsFor(db.url, true);
+      const catchAll: ErrorMapper = () => problems.badRequest('the service mapper saw the error');
+      const { host, db: handle } = await createDatabaseService({
+        target: 'tasks',
+        deps,
+        errorMappers: [catchAll],
+        database,
+      });
+      const client = handle.client;
+      const [a, b] = await Promise.all(
+        ['a', 'b'].map((name) => client.widget.create({ data: { id: crypto.randomUUID(), name } })),
+      );
+      // Both transactions hold their first row before either asks for its second: one must lose.
+      let arrived = 0;
+      let bothHoldOne!: () => void;
+      const barrier = new Promise<void>((resolve) => {
+        bothHoldOne = resolve;
+      });
+      host.router.post('/swap/:first/:second', async (req, res) => {
+        await client.$transaction(async (tx) => {
+          await tx.$executeRaw`UPDATE "fixture"."widgets" SET count = count + 1 WHERE id = ${req.params.first}::uuid`;
+          if (++arrived === 2) bothHoldOne();
+          await barrier;
+          await tx.$executeRaw`UPDATE "fixture"."widgets" SET count = count + 1 WHERE id = ${req.params.second}::uuid`;
+        });
+        res.json({ ok: true });
+      });
+      const { port } = await host.start();
+      const swap = (x: string, y: string) =>
+        fetch(`http://127.0.0.1:${port}/swap/${x}/${y}`, { method: 'POST' });
+      const answers = await Promise.all([swap(a!.id, b!.id), swap(b!.id, a!.id)]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 503]);
+      const lost = answers.find((r) => r.status === 503)!;
+      expect(lost.headers.get('retry-after')).toBe('1');
+      expect(await lost.json()).toMatchObject({
+        status: 503,
+        detail: expect.stringContaining('changed nothing'),
+      });
+      // The victim's first update was rolled back: each row counts the one transaction that won.
+      const counts = await client.widget.findMany({ select: { count: true } });
+      expect(counts.map((c) => c.count)).toEqual([1, 1]);
+    },
+  );
 });
