@@ -149,6 +149,29 @@ describe.each(backendKinds())('notification triggers with two instances (%s back
     expect(await inbox(user)).toHaveLength(4);
   });
 
+  it('one security event published twice (auth outbox relay) notifies once', async () => {
+    const user = await registerAndLogin(api);
+    const repeated = {
+      type: 'mfa.disabled',
+      userId: user.user.id,
+      data: { ip: '203.0.113.10', eventId: crypto.randomUUID() },
+    };
+    await emitDomainEvent(platform.deps.cache, 'auth.security', repeated);
+    await emitDomainEvent(platform.deps.cache, 'auth.security', repeated);
+    // A different event of the same kind is its own notification.
+    await emitDomainEvent(platform.deps.cache, 'auth.security', {
+      ...repeated,
+      data: { ip: '203.0.113.11', eventId: crypto.randomUUID() },
+    });
+    await waitFor(
+      async () => (await inbox(user)).filter((n) => n.type === 'security.mfa_changed').length === 2,
+      'the two MFA notifications',
+    );
+    await sleep(300);
+    const bodies = (await inbox(user)).filter((n) => n.type === 'security.mfa_changed').map((n) => n.body);
+    expect(bodies.filter((b) => b.includes('203.0.113.10'))).toHaveLength(1);
+  });
+
   it('sends no email for a security event whose email channel the user turned off', async () => {
     const user = await registerAndLogin(api);
     const prefs = await api.call('PATCH', '/api/notifications/preferences', {

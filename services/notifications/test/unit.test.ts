@@ -13,7 +13,12 @@ import {
 import { escapeHtml, renderEmail } from '../src/domain/email-template.js';
 import { channelsFor, preferenceChanges, resolvePreferences } from '../src/domain/preferences.js';
 import { afterFailure, classifySendError, retryDelayMs } from '../src/domain/retry-policy.js';
-import { isTooOldToAlert, SECURITY_ALERT_MAX_AGE_MS, securityAlert } from '../src/domain/security-alerts.js';
+import {
+  isTooOldToAlert,
+  SECURITY_ALERT_MAX_AGE_MS,
+  securityAlert,
+  securityKey,
+} from '../src/domain/security-alerts.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 5000 };
 
@@ -244,6 +249,15 @@ describe('security alerts', () => {
     );
     expect(securityAlert('password.changed', null)?.type).toBe('security.password_changed');
     expect(securityAlert('user.registered', {})).toBeUndefined();
+  });
+
+  it('keys a notification by the event id auth gives it, else by the stream entry', () => {
+    const eventId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    expect(securityKey('1-0', { eventId })).toBe(`security:${eventId}`);
+    expect(securityKey('2-0', { eventId })).toBe(`security:${eventId}`);
+    expect(securityKey('3-0', {})).toBe('security:3-0');
+    expect(securityKey('4-0', { eventId: 'x'.repeat(65) })).toBe('security:4-0');
+    expect(securityKey('5-0', null)).toBe('security:5-0');
   });
 
   it('skips events too old to be news', () => {

@@ -57,7 +57,16 @@ export function securityAlert(type: string, data: unknown): SecurityAlert | unde
   }
 }
 
-export const securityKey = (eventId: string): string => `security:${eventId}`;
+/**
+ * The notification's dedupe key: the event's own id (`data.eventId`, the same on every publish
+ * of one event, auth's outbox may publish one twice), else its stream entry id.
+ */
+export function securityKey(streamId: string, data: unknown): string {
+  const eventId = data && typeof data === 'object' ? (data as { eventId?: unknown }).eventId : undefined;
+  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 64
+    ? `security:${eventId}`
+    : `security:${streamId}`;
+}
 
 /** Older events are history, not news (e.g. the stream's backlog when this service first starts). */
 export const SECURITY_ALERT_MAX_AGE_MS = 24 * 3_600_000;

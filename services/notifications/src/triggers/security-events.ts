@@ -17,6 +17,6 @@ export function consumeSecurityEvents(ctx: NotificationsContext, consumer: strin
       ctx.logger.debug({ id, type: event.type }, 'security event ignored');
       return;
     }
-    await notify(ctx, { userId, ...alert, dedupeKey: securityKey(id) });
+    await notify(ctx, { userId, ...alert, dedupeKey: securityKey(id, event.data) });
   });
 }
