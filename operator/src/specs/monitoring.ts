@@ -38,6 +38,7 @@ const FROM_LEADER = 'and on (job, instance) (elwosa_operator_leader == 1)';
 const BACKGROUND_JOB_SLOTS = [
   'tasks_retention_runs_total',
   'tasks_event_repair_runs_total',
+  'auth_security_event_relay_runs_total',
   'analytics_rollup_slots_total',
   'notifications_due_scans_total',
 ] as const;

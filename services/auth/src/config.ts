@@ -17,6 +17,8 @@ export const authEnvSchema = z.object({
   ELWOSA_MFA_LOCK_SECONDS: env.positiveInt().max(86_400).default(300),
   /** A used refresh token presented again within this many ms rotates once more instead of revoking. */
   ELWOSA_REFRESH_REUSE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
+  /** How often security events whose publish failed (or never happened) are looked for and published. */
+  ELWOSA_AUTH_EVENT_RELAY_INTERVAL_MS: env.positiveInt().min(50).max(3_600_000).default(5000),
 });
 export type AuthEnv = z.output<typeof authEnvSchema>;
 

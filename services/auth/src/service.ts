@@ -8,6 +8,7 @@ import {
   problems,
   type RunningService,
   type ServiceSchema,
+  workerInstanceId,
 } from '@elwosa/runtime';
 import { createLocalJWKSet } from 'jose';
 import { authEnvSchema, lockoutPolicies } from './config.js';
@@ -21,6 +22,8 @@ import { createSecurityEvents } from './domain/security-events.js';
 import { SessionLiveness } from './domain/session-liveness.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { bindAuthRoutes } from './http/routes.js';
+import { createAuthMetrics } from './metrics.js';
+import { startAuthSchedules } from './schedules.js';
 
 export const AUTH_SCHEMA = 'auth';
 export const authMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -49,6 +52,7 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     tokenKeys: createLocalJWKSet({ keys: [key.publicJwk] }),
     database: authDatabase,
   });
+  const metrics = createAuthMetrics(host.metrics.registry);
   const ctx: AuthContext = {
     db: db.client,
     cache: deps.cache,
@@ -60,7 +64,12 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     }),
     liveness: new SessionLiveness(deps.cache),
     lockouts: new Lockouts(deps.cache),
-    events: createSecurityEvents(deps.cache, host.logger),
+    events: createSecurityEvents({
+      db: db.client,
+      cache: deps.cache,
+      logger: host.logger,
+      onDeferred: () => metrics.securityEventsDeferred.inc(),
+    }),
     settings: {
       accessTtlSeconds: deps.config.jwt.accessTtlSeconds,
       refreshTtlSeconds: deps.config.jwt.refreshTtlSeconds,
@@ -72,5 +81,15 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     logger: host.logger,
   };
   bindAuthRoutes(host.router, host.binder, ctx, key);
+  const schedules = startAuthSchedules({
+    db: db.client,
+    cache: deps.cache,
+    logger: host.logger,
+    metrics,
+    instanceId: workerInstanceId(),
+    relayIntervalMs: authEnv.ELWOSA_AUTH_EVENT_RELAY_INTERVAL_MS,
+  });
+  // Stopped before the pool closes: a running relay finishes its batch first.
+  deps.lifecycle.on('stop', () => Promise.all(schedules.map((s) => s.stop())).then(() => undefined));
   return host.start();
 }

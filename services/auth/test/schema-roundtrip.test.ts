@@ -73,5 +73,16 @@ describe.each(databaseKinds())('auth schema round trip (%s)', (kind) => {
       },
     });
     expect(await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
+    const outboxed = await db.securityEventOutbox.create({
+      data: {
+        id: '6f1c1a1e-2b1e-4c55-9d2e-1f6f3b0a7c11',
+        type: 'mfa.enabled',
+        userId: user.id,
+        data: { ip: '10.0.0.1' },
+        createdAt: now,
+        dueAt: new Date(now.getTime() + 30_000),
+      },
+    });
+    expect(await db.securityEventOutbox.findUniqueOrThrow({ where: { id: outboxed.id } })).toEqual(outboxed);
   });
 });

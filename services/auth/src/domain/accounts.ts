@@ -62,13 +62,11 @@ async function completeLogin(
   mfa: boolean,
 ): Promise<TokenPair> {
   const pair = await startSession(ctx, user, client, mfa);
-  await appendAudit(ctx.db, client, {
-    event: 'login.succeeded',
-    outcome: 'success',
-    userId: user.id,
-    details: { mfa },
-  });
-  await ctx.events.emit('login.new', user.id, { ip: client.ip, userAgent: client.userAgent });
+  await ctx.events.record(
+    client,
+    { event: 'login.succeeded', outcome: 'success', userId: user.id, details: { mfa } },
+    { type: 'login.new', userId: user.id, data: { ip: client.ip, userAgent: client.userAgent } },
+  );
   return pair;
 }
 

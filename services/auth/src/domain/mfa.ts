@@ -7,7 +7,6 @@ import {
   newBackupCodes,
   newTotpSecret,
 } from '../crypto/totp.js';
-import { appendAudit } from '../store/audit-log.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { requirePassword } from './reauthentication.js';
 
@@ -33,36 +32,43 @@ export async function confirmEnrolment(
   const step = acceptedTotpStep(user.totpPendingSecret, code);
   if (step === undefined) throw problems.badRequest('the code is not correct');
   const backupCodes = newBackupCodes();
-  await ctx.db.$transaction([
-    ctx.db.user.update({
-      where: { id: user.id },
-      data: {
-        totpSecret: user.totpPendingSecret,
-        totpPendingSecret: null,
-        totpEnabledAt: new Date(),
-        totpLastStep: BigInt(step),
-      },
-    }),
-    ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
-    ctx.db.backupCode.createMany({
-      data: backupCodes.map((c) => ({ userId: user.id, codeHash: hashBackupCode(c) })),
-    }),
-  ]);
-  await appendAudit(ctx.db, client, { event: 'mfa.enabled', outcome: 'success', userId: user.id });
-  await ctx.events.emit('mfa.enabled', user.id, { ip: client.ip });
+  // The change, its audit entry and its security event commit together.
+  await ctx.events.record(
+    client,
+    { event: 'mfa.enabled', outcome: 'success', userId: user.id },
+    { type: 'mfa.enabled', userId: user.id, data: { ip: client.ip } },
+    [
+      ctx.db.user.update({
+        where: { id: user.id },
+        data: {
+          totpSecret: user.totpPendingSecret,
+          totpPendingSecret: null,
+          totpEnabledAt: new Date(),
+          totpLastStep: BigInt(step),
+        },
+      }),
+      ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
+      ctx.db.backupCode.createMany({
+        data: backupCodes.map((c) => ({ userId: user.id, codeHash: hashBackupCode(c) })),
+      }),
+    ],
+  );
   return { backupCodes };
 }
 
 export async function disableMfa(ctx: AuthContext, identity: Identity, password: string, client: ClientInfo) {
   const user = await requirePassword(ctx, identity, password);
   if (!user.totpEnabledAt) throw problems.conflict('MFA is not enabled');
-  await ctx.db.$transaction([
-    ctx.db.user.update({
-      where: { id: user.id },
-      data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
-    }),
-    ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
-  ]);
-  await appendAudit(ctx.db, client, { event: 'mfa.disabled', outcome: 'success', userId: user.id });
-  await ctx.events.emit('mfa.disabled', user.id, { ip: client.ip });
+  await ctx.events.record(
+    client,
+    { event: 'mfa.disabled', outcome: 'success', userId: user.id },
+    { type: 'mfa.disabled', userId: user.id, data: { ip: client.ip } },
+    [
+      ctx.db.user.update({
+        where: { id: user.id },
+        data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
+      }),
+      ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
+    ],
+  );
 }

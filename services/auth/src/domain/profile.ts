@@ -38,11 +38,14 @@ export async function changePassword(
   const revoked = await revokeSessions(ctx, identity.userId, 'password-changed', {
     keep: identity.sessionId,
   });
-  await appendAudit(ctx.db, client, {
-    event: 'password.changed',
-    outcome: 'success',
-    userId: identity.userId,
-    details: { sessionsRevoked: revoked.length },
-  });
-  await ctx.events.emit('password.changed', identity.userId, { ip: client.ip });
+  await ctx.events.record(
+    client,
+    {
+      event: 'password.changed',
+      outcome: 'success',
+      userId: identity.userId,
+      details: { sessionsRevoked: revoked.length },
+    },
+    { type: 'password.changed', userId: identity.userId, data: { ip: client.ip } },
+  );
 }

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { problems } from '@elwosa/runtime';
 import { newRefreshToken, sha256Hex } from '../crypto/tokens.js';
 import type { User } from '../generated/prisma/client.js';
-import { appendAudit } from '../store/audit-log.js';
 import { type Tx, toUserDto } from '../store/db.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { decideRefresh } from './refresh-decision.js';
@@ -157,16 +156,20 @@ export async function refreshSession(
   if (outcome.kind === 'rejected') throw problems.unauthorized('invalid refresh token');
   if (outcome.kind === 'reuse') {
     await ctx.liveness.markRevoked([outcome.sessionId]);
-    await appendAudit(ctx.db, client, {
-      event: 'refresh.reuse_detected',
-      outcome: 'failure',
-      userId: outcome.userId,
-      details: { sessionId: outcome.sessionId },
-    });
-    await ctx.events.emit('refresh.reuse_detected', outcome.userId, {
-      sessionId: outcome.sessionId,
-      ip: client.ip,
-    });
+    await ctx.events.record(
+      client,
+      {
+        event: 'refresh.reuse_detected',
+        outcome: 'failure',
+        userId: outcome.userId,
+        details: { sessionId: outcome.sessionId },
+      },
+      {
+        type: 'refresh.reuse_detected',
+        userId: outcome.userId,
+        data: { sessionId: outcome.sessionId, ip: client.ip },
+      },
+    );
     throw problems.unauthorized('invalid refresh token');
   }
   await ctx.liveness.markActive(outcome.sessionId, outcome.user.id, outcome.sessionExpiresAt);

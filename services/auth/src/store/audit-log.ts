@@ -35,8 +35,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export async function appendAudit(db: AuthDb | Tx, ctx: AuditContext, entry: AuditEntry): Promise<void> {
-  await db.auditEvent.create({
+/** The audit entry's insert, to await or to run in a batch transaction with other writes. */
+export function auditWrite(db: AuthDb | Tx, ctx: AuditContext, entry: AuditEntry) {
+  return db.auditEvent.create({
     data: {
       event: entry.event,
       outcome: entry.outcome,
@@ -49,6 +50,10 @@ export async function appendAudit(db: AuthDb | Tx, ctx: AuditContext, entry: Aud
       details: (entry.details ?? {}) as object,
     },
   });
+}
+
+export async function appendAudit(db: AuthDb | Tx, ctx: AuditContext, entry: AuditEntry): Promise<void> {
+  await auditWrite(db, ctx, entry);
 }
 
 export async function auditPage(db: AuthDb, cursor: string | undefined, limit: number) {

@@ -1,0 +1,29 @@
+// The auth service's own Prometheus metrics, on the host's registry.
+import { Counter, type Registry } from 'prom-client';
+
+export interface AuthMetrics {
+  securityEventsDeferred: Counter;
+  securityEventsRelayed: Counter;
+  securityEventRelayRuns: Counter<'outcome'>;
+}
+
+export function createAuthMetrics(registry: Registry): AuthMetrics {
+  return {
+    securityEventsDeferred: new Counter({
+      name: 'auth_security_events_deferred_total',
+      help: 'Security events whose publish failed (cache unavailable), left to the relay job',
+      registers: [registry],
+    }),
+    securityEventsRelayed: new Counter({
+      name: 'auth_security_events_relayed_total',
+      help: 'Security events the relay job published from the outbox (publish failed, or the process died before it)',
+      registers: [registry],
+    }),
+    securityEventRelayRuns: new Counter({
+      name: 'auth_security_event_relay_runs_total',
+      help: 'Security-event relay job ticks: ran (this replica held the interval lock), skipped or failed',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,39 @@
+// The auth service's background job, run once per interval across all replicas (the runtime's
+// singleton schedule): the relay of due security events (domain/security-events.ts; a run that
+// finds nothing due is one query).
+import { type CacheBus, type Logger, type Periodic, startSingletonSchedule } from '@elwosa/runtime';
+import { relaySecurityEvents } from './domain/security-events.js';
+import type { AuthMetrics } from './metrics.js';
+import type { AuthDb } from './store/db.js';
+
+export const SECURITY_EVENT_RELAY_LOCK = 'auth:security-event-relay';
+
+export interface AuthSchedulesOptions {
+  db: AuthDb;
+  cache: CacheBus;
+  logger: Logger;
+  metrics: AuthMetrics;
+  instanceId: string;
+  relayIntervalMs: number;
+  now?: () => Date;
+}
+
+export function startAuthSchedules(options: AuthSchedulesOptions): Periodic[] {
+  const { db, cache, logger, metrics } = options;
+  const now = options.now ?? (() => new Date());
+  const relay = startSingletonSchedule({
+    cache,
+    owner: options.instanceId,
+    logger,
+    now,
+    name: SECURITY_EVENT_RELAY_LOCK,
+    intervalMs: options.relayIntervalMs,
+    run: async (_now, { slot, stopped }) => {
+      const published = await relaySecurityEvents({ db, cache, now }, stopped);
+      metrics.securityEventsRelayed.inc(published);
+      if (published > 0) logger.info({ slot, published }, 'security events published from the outbox');
+    },
+    onSlot: (outcome) => metrics.securityEventRelayRuns.inc({ outcome }),
+  });
+  return [relay];
+}
