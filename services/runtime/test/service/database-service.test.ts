@@ -39,6 +39,12 @@ async function depsFor(databaseUrl: string, migrateOnStart: boolean): Promise<Pl
   return { config, env: {}, logger, lifecycle, cache, databaseUrl, migrateOnStart };
 }
 
+/** A service whose own catch-all mapper would turn any error into a 400 if it ran first. */
+function serviceWithCatchAllMapper(deps: PlatformDeps) {
+  const catchAll: ErrorMapper = () => problems.badRequest('the service mapper saw the error');
+  return createDatabaseService({ target: 'tasks', deps, errorMappers: [catchAll], database });
+}
+
 describe('createDatabaseService', () => {
   it('applies the migrations at start, serves from its schema and is ready', async () => {
     const db: TestDatabase = await createAnyTestDatabase();
@@ -58,14 +64,7 @@ describe('createDatabaseService', () => {
   it('answers 503 when the database cannot be reached, before the service mappers run', async () => {
     const closedPort = await freePort();
     const deps = await depsFor(`postgres://postgres@127.0.0.1:${closedPort}/nowhere`, false);
-    // A catch-all mapper that would turn the error into a 400 if it ran first.
-    const catchAll: ErrorMapper = () => problems.badRequest('the service mapper saw the error');
-    const { host, db: handle } = await createDatabaseService({
-      target: 'tasks',
-      deps,
-      errorMappers: [catchAll],
-      database,
-    });
+    const { host, db: handle } = await serviceWithCatchAllMapper(deps);
     host.router.get('/widgets', async (_req, res) => {
       res.json({ count: await handle.client.widget.count() });
     });
@@ -84,14 +83,7 @@ describe('createDatabaseService', () => {
     async () => {
       const db = await createTestDatabase();
       cleanups.push(() => db.drop());
-      const deps = await depsFor(db.url, true);
-      const catchAll: ErrorMapper = () => problems.badRequest('the service mapper saw the error');
-      const { host, db: handle } = await createDatabaseService({
-        target: 'tasks',
-        deps,
-        errorMappers: [catchAll],
-        database,
-      });
+      const { host, db: handle } = await serviceWithCatchAllMapper(await depsFor(db.url, true));
       const client = handle.client;
       const [a, b] = await Promise.all(
         ['a', 'b'].map((name) => client.widget.create({ data: { id: crypto.randomUUID(), name } })),
