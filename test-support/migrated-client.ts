@@ -1,11 +1,12 @@
 // A service's Prisma client on a freshly migrated database of its own — the real PostgreSQL
-// when reachable, embedded PGlite always — for schema round-trip tests.
+// when reachable, embedded PGlite always — for schema round-trip and store tests.
 
 import { afterAll, beforeAll } from 'vitest';
 import {
   createPrismaClient,
   type PrismaClientClass,
   type PrismaClientLike,
+  type PrismaHandle,
   runMigrations,
 } from '../services/runtime/src/index.js';
 import { haveRealPg } from './backends.ts';
@@ -15,14 +16,17 @@ export type DatabaseKind = 'real' | 'embedded';
 
 export const databaseKinds = (): DatabaseKind[] => (haveRealPg() ? ['real', 'embedded'] : ['embedded']);
 
-export interface MigratedClient<T> {
+export interface MigratedClient<T extends PrismaClientLike> {
   client: T;
+  /** The pool under the client, for raw `pg` queries. */
+  pool: PrismaHandle<T>['pool'];
   close(): Promise<void>;
 }
 
 export async function openMigratedClient<T extends PrismaClientLike>(
   kind: DatabaseKind,
   service: { Client: PrismaClientClass<T>; schema: string; migrationsDir: string },
+  poolSize = 2,
 ): Promise<MigratedClient<T>> {
   const database = kind === 'real' ? await createTestDatabase() : await createEmbeddedTestDatabase();
   try {
@@ -34,10 +38,11 @@ export async function openMigratedClient<T extends PrismaClientLike>(
     const handle = createPrismaClient(service.Client, {
       databaseUrl: database.url,
       schema: service.schema,
-      poolSize: 2,
+      poolSize,
     });
     return {
       client: handle.client,
+      pool: handle.pool,
       close: async () => {
         await handle.disconnect();
         await database.drop();

@@ -1,13 +1,12 @@
 // A migrated memory database (real PostgreSQL or embedded PGlite) with a memory context on it,
 // for tests below the HTTP layer.
-import { createCacheBus, createLogger, createPrismaClient, runMigrations } from '@elwosa/runtime';
-import { createEmbeddedTestDatabase, createTestDatabase } from '../../../../test-support/db.ts';
+import { createCacheBus, createLogger } from '@elwosa/runtime';
+import { openMigratedClient } from '../../../../test-support/migrated-client.ts';
 import type { BackendKind } from '../../../../test-support/platform.ts';
 import type { MemoryContext } from '../../src/domain/context.js';
 import type { Embedder } from '../../src/embedding/embedder.js';
-import { PrismaClient } from '../../src/generated/prisma/client.js';
-import { memoryMigrationsDir } from '../../src/service.js';
-import { MEMORY_SCHEMA, type MemoryStore } from '../../src/store/db.js';
+import { memoryDatabase } from '../../src/service.js';
+import type { MemoryStore } from '../../src/store/db.js';
 import { InProcessVectors } from '../../src/store/in-process.js';
 import { detectPgvector, PgvectorIndex } from '../../src/store/pgvector.js';
 import { VectorSearch } from '../../src/store/vector-search.js';
@@ -22,26 +21,9 @@ export interface TestStore {
 }
 
 export async function openTestStore(kind: BackendKind): Promise<TestStore> {
-  const database = kind === 'real' ? await createTestDatabase() : await createEmbeddedTestDatabase();
-  await runMigrations({
-    connectionString: database.url,
-    schema: MEMORY_SCHEMA,
-    migrationsDir: memoryMigrationsDir,
-  });
-  const handle = createPrismaClient(PrismaClient, {
-    databaseUrl: database.url,
-    schema: MEMORY_SCHEMA,
-    poolSize: 3,
-  });
-  const store = { db: handle.client, pool: handle.pool };
-  return {
-    store,
-    pgvectorSchema: await detectPgvector(handle.pool, silentLogger),
-    close: async () => {
-      await handle.disconnect();
-      await database.drop();
-    },
-  };
+  const opened = await openMigratedClient(kind, memoryDatabase, 3);
+  const store = { db: opened.client, pool: opened.pool };
+  return { store, pgvectorSchema: await detectPgvector(opened.pool, silentLogger), close: opened.close };
 }
 
 /** A context on `store`: pgvector when `pgvectorSchema` is given, otherwise in process. */
