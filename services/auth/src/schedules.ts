@@ -15,12 +15,11 @@ export interface AuthSchedulesOptions {
   metrics: AuthMetrics;
   instanceId: string;
   relayIntervalMs: number;
-  now?: () => Date;
 }
 
 export function startAuthSchedules(options: AuthSchedulesOptions): Periodic[] {
   const { db, cache, logger, metrics } = options;
-  const now = options.now ?? (() => new Date());
+  const now = () => new Date();
   const relay = startSingletonSchedule({
     cache,
     owner: options.instanceId,

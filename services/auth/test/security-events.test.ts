@@ -9,6 +9,7 @@ import {
   domainStream,
   MemoryCacheBus,
   MemoryStore,
+  OUTBOX_GRACE_MS,
   parseDomainEvent,
 } from '@elwosa/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ import {
 } from '../src/domain/security-events.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { authDatabase } from '../src/service.js';
-import { outboxWrite, SECURITY_OUTBOX_GRACE_MS } from '../src/store/security-outbox.js';
+import { outboxWrite } from '../src/store/security-outbox.js';
 
 const client = { ip: '203.0.113.5', userAgent: 'test', requestId: 'req-security-events' };
 let userCounter = 0;
@@ -74,7 +75,7 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
     });
     expect(Date.now() - Date.parse(event!.at)).toBeLessThan(60_000);
     expect(await outbox(userId)).toEqual([]);
-    expect(await relayAfter(2 * SECURITY_OUTBOX_GRACE_MS)).toBe(0);
+    expect(await relayAfter(2 * OUTBOX_GRACE_MS)).toBe(0);
   });
 
   it('an event whose publish fails is kept and published by the relay, with the same id and time', async () => {
@@ -111,8 +112,8 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
         outboxWrite(db, { id: crypto.randomUUID(), type, userId, data: {}, createdAt: new Date(t0 + i) }),
       ),
     );
-    expect(await relayAfter(SECURITY_OUTBOX_GRACE_MS - 1000)).toBe(0);
-    expect(await relayAfter(SECURITY_OUTBOX_GRACE_MS + 1000)).toBe(2);
+    expect(await relayAfter(OUTBOX_GRACE_MS - 1000)).toBe(0);
+    expect(await relayAfter(OUTBOX_GRACE_MS + 1000)).toBe(2);
     expect((await published(userId)).map((e) => e.type)).toEqual(['login.new', 'password.changed']);
     expect(await outbox(userId)).toEqual([]);
   });

@@ -6,6 +6,7 @@ export * from './config/platform-config.js';
 export * from './config/targets.js';
 export * from './db/index.js';
 export * from './events/domain-events.js';
+export * from './events/outbox.js';
 export * from './events/user-events.js';
 export * from './http/bind-route.js';
 export * from './http/openapi.js';

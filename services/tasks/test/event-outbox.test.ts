@@ -11,6 +11,7 @@ import {
   domainStream,
   MemoryCacheBus,
   MemoryStore,
+  OUTBOX_GRACE_MS,
   parseDomainEvent,
   userEventFromEntry,
   userEventLog,
@@ -28,7 +29,6 @@ import { changeTask, createTask, deleteTask } from '../src/domain/tasks.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { tasksDatabase } from '../src/service.js';
 import { type OutboxKey, removePublished } from '../src/store/event-outbox.js';
-import { OUTBOX_GRACE_MS } from '../src/store/outbox-sql.js';
 import { insertTask, updateTaskAtVersion } from '../src/store/task-store.js';
 
 let ownerCounter = 0;

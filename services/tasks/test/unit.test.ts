@@ -1,6 +1,6 @@
 // Pure parts of the tasks service: cursors, the list query builder, status transitions,
 // progress, step operations, patches, If-Match and request fingerprints.
-import { HttpProblem } from '@elwosa/runtime';
+import { HttpProblem, OUTBOX_GRACE_MS } from '@elwosa/runtime';
 import { describe, expect, it } from 'vitest';
 import { checkPrecondition, etagOf, parseIfMatch } from '../src/domain/concurrency.js';
 import {
@@ -18,7 +18,6 @@ import { sameState } from '../src/domain/same-state.js';
 import { transition } from '../src/domain/status.js';
 import { addStep, editStep, removeStep, reorderSteps, toggleStep } from '../src/domain/steps.js';
 import { buildListQuery, filterConditions } from '../src/store/list-query.js';
-import { OUTBOX_GRACE_MS } from '../src/store/outbox-sql.js';
 import { insertTask, selectOwnedTask, updateAtVersion } from '../src/store/task-sql.js';
 
 const OWNER = '11111111-1111-4111-8111-111111111111';

@@ -1,10 +1,8 @@
 // The security-event outbox (migration 20261122200000): an event is written with its audit entry
 // and removed once published; the relay claims due events FOR UPDATE SKIP LOCKED, so replicas
 // never publish one twice at the same time.
+import { outboxDueAt } from '@elwosa/runtime';
 import type { AuthDb, Tx } from './db.js';
-
-/** How long after its write an event is left to the request that wrote it (the publish takes milliseconds). */
-export const SECURITY_OUTBOX_GRACE_MS = 30_000;
 
 export interface OutboxEvent {
   id: string;
@@ -20,7 +18,7 @@ export function outboxWrite(db: AuthDb, event: OutboxEvent) {
     data: {
       ...event,
       data: event.data as object,
-      dueAt: new Date(event.createdAt.getTime() + SECURITY_OUTBOX_GRACE_MS),
+      dueAt: outboxDueAt(event.createdAt),
     },
   });
 }

@@ -1,20 +1,15 @@
 // The event outbox's record of a change, as SQL (pure): the statements that change tasks end in
 // it, so the record commits with the change or not at all (event-outbox.ts has the rest).
+import { outboxDueAt } from '@elwosa/runtime';
 import { Prisma } from '../generated/prisma/client.js';
 
 /**
- * How long after its change a record is left to the request that made it: the publish and the
- * batched removal after it take milliseconds; a record still there after this belongs to a
- * process that died, or whose removal failed, and the repair job publishes the task.
- */
-export const OUTBOX_GRACE_MS = 30_000;
-
-/**
  * Records the changes of `rows` (a CTE or subquery with the columns `id`, `ownerId` and
- * `version` of the written tasks) as of `now`; a task's earlier record is replaced.
+ * `version` of the written tasks) as of `now`, due after the runtime's outbox grace period; a
+ * task's earlier record is replaced.
  */
 export function recordInOutbox(rows: Prisma.Sql, now: Date): Prisma.Sql {
-  const due = new Date(now.getTime() + OUTBOX_GRACE_MS);
+  const due = outboxDueAt(now);
   return Prisma.sql`INSERT INTO "tasks"."deferred_events" (task_id, owner_id, version, recorded_at, due_at)
     SELECT r.id, r."ownerId", r.version, ${now.toISOString()}::timestamptz, ${due.toISOString()}::timestamptz
       FROM ${rows} r
