@@ -5,6 +5,7 @@ export interface AuthMetrics {
   securityEventsDeferred: Counter;
   securityEventsRelayed: Counter;
   securityEventRelayRuns: Counter<'outcome'>;
+  sessionTombstonesRepaired: Counter;
 }
 
 export function createAuthMetrics(registry: Registry): AuthMetrics {
@@ -21,8 +22,13 @@ export function createAuthMetrics(registry: Registry): AuthMetrics {
     }),
     securityEventRelayRuns: new Counter({
       name: 'auth_security_event_relay_runs_total',
-      help: 'Security-event relay job ticks: ran (this replica held the interval lock), skipped or failed',
+      help: 'Relay job ticks (security events and session tombstones): ran (this replica held the interval lock), skipped or failed',
       labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    sessionTombstonesRepaired: new Counter({
+      name: 'auth_session_tombstones_repaired_total',
+      help: 'Revoked sessions whose cache tombstone the relay job wrote (the cache write after the revocation failed, or the process died before it)',
       registers: [registry],
     }),
   };

@@ -1,8 +1,11 @@
 // The auth service's background job, run once per interval across all replicas (the runtime's
-// singleton schedule): the relay of due security events (domain/security-events.ts; a run that
-// finds nothing due is one query).
+// singleton schedule): first the tombstones of committed session revocations that never reached
+// the cache (domain/revocations.ts), then the relay of due security events
+// (domain/security-events.ts). A run that finds nothing to do is two queries.
 import { type CacheBus, type Logger, type Periodic, startSingletonSchedule } from '@elwosa/runtime';
+import { tombstoneUncachedRevocations } from './domain/revocations.js';
 import { relaySecurityEvents } from './domain/security-events.js';
+import type { SessionLiveness } from './domain/session-liveness.js';
 import type { AuthMetrics } from './metrics.js';
 import type { AuthDb } from './store/db.js';
 
@@ -11,6 +14,7 @@ export const SECURITY_EVENT_RELAY_LOCK = 'auth:security-event-relay';
 export interface AuthSchedulesOptions {
   db: AuthDb;
   cache: CacheBus;
+  liveness: SessionLiveness;
   logger: Logger;
   metrics: AuthMetrics;
   instanceId: string;
@@ -28,6 +32,9 @@ export function startAuthSchedules(options: AuthSchedulesOptions): Periodic[] {
     name: SECURITY_EVENT_RELAY_LOCK,
     intervalMs: options.relayIntervalMs,
     run: async (_now, { slot, stopped }) => {
+      const tombstoned = await tombstoneUncachedRevocations({ db, liveness: options.liveness }, stopped);
+      metrics.sessionTombstonesRepaired.inc(tombstoned);
+      if (tombstoned > 0) logger.warn({ slot, tombstoned }, 'session revocations tombstoned by the relay');
       const published = await relaySecurityEvents({ db, cache, now }, stopped);
       metrics.securityEventsRelayed.inc(published);
       if (published > 0) logger.info({ slot, published }, 'security events published from the outbox');

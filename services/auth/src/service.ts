@@ -16,9 +16,9 @@ import { QueueFullError } from './crypto/concurrency-limit.js';
 import { createPasswordHasher } from './crypto/passwords.js';
 import { loadSigningKey } from './crypto/signing-keys.js';
 import { createTokenMinter } from './crypto/tokens.js';
+import { createAuditedChanges } from './domain/audited-changes.js';
 import { Lockouts } from './domain/brute-force.js';
 import type { AuthContext } from './domain/context.js';
-import { createSecurityEvents } from './domain/security-events.js';
 import { SessionLiveness } from './domain/session-liveness.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { bindAuthRoutes } from './http/routes.js';
@@ -64,7 +64,7 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
     }),
     liveness: new SessionLiveness(deps.cache),
     lockouts: new Lockouts(deps.cache),
-    events: createSecurityEvents({
+    audit: createAuditedChanges({
       db: db.client,
       cache: deps.cache,
       logger: host.logger,
@@ -84,6 +84,7 @@ export async function startAuth(deps: PlatformDeps): Promise<RunningService> {
   const schedules = startAuthSchedules({
     db: db.client,
     cache: deps.cache,
+    liveness: ctx.liveness,
     logger: host.logger,
     metrics,
     instanceId: workerInstanceId(),

@@ -1,12 +1,13 @@
 // Faults with the real backends: Redis taken away (through a proxy, the shared server keeps
-// running) and PostgreSQL connections killed. Requests that need them get 503 problem+json,
-// authenticated requests fail closed, nothing crashes, and service resumes by itself.
+// running), PostgreSQL connections killed, an audit insert PostgreSQL refuses. Requests that need
+// them get 503 problem+json, authenticated requests fail closed, nothing crashes or is half
+// written, and service resumes by itself.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveRealPg, haveRealRedis, TEST_REDIS_URL } from '../../../test-support/backends.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
 import { TcpProxy } from '../../../test-support/tcp-proxy.ts';
-import { Api, registerAndLogin, type Tokens } from './client.js';
+import { Api, PASSWORD, registerAndLogin, type Tokens } from './client.js';
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -50,6 +51,48 @@ describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and
     await proxy.restore();
     await eventually(async () => (await api.get('/api/auth/me', user.accessToken)).status === 200);
     await eventually(async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200);
+  });
+
+  it('a password change whose audit entry cannot be written changes nothing', async () => {
+    const admin = new pg.Client({ connectionString: platform.deps.databaseUrl });
+    await admin.connect();
+    const other = (await api.post<Tokens>('/api/auth/login', { email: user.user.email, password: PASSWORD }))
+      .body;
+    const change = () =>
+      api.post(
+        '/api/auth/me/password',
+        { currentPassword: PASSWORD, newPassword: 'a brand new password' },
+        user.accessToken,
+      );
+    try {
+      await admin.query(`
+        CREATE FUNCTION auth.refuse_password_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.event = 'password.changed' THEN RAISE EXCEPTION 'audit refused (test)'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_password_audit BEFORE INSERT ON auth.audit_log
+          FOR EACH ROW EXECUTE FUNCTION auth.refuse_password_audit();`);
+      const refused = await change();
+      expect(refused.status).toBe(500);
+      expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      // Neither the new password nor the end of the other session was committed.
+      expect((await api.get('/api/auth/me', other.accessToken)).status).toBe(200);
+      expect((await api.post('/api/auth/login', { email: user.user.email, password: PASSWORD })).status).toBe(
+        200,
+      );
+      const audited = await admin.query(
+        `SELECT count(*)::int AS n FROM auth.audit_log WHERE user_id = $1 AND event = 'password.changed'`,
+        [user.user.id],
+      );
+      expect(audited.rows[0].n).toBe(0);
+    } finally {
+      await admin.query('DROP TRIGGER IF EXISTS refuse_password_audit ON auth.audit_log');
+      await admin.query('DROP FUNCTION IF EXISTS auth.refuse_password_audit()');
+      await admin.end();
+    }
+    expect((await change()).status).toBe(204);
+    expect((await api.get('/api/auth/me', other.accessToken)).status).toBe(401);
   });
 
   it('survives killed PostgreSQL connections: 503 at worst, never 500, then recovers', async () => {

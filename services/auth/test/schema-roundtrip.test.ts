@@ -42,6 +42,7 @@ describe.each(databaseKinds())('auth schema round trip (%s)', (kind) => {
         expiresAt: now,
         revokedAt: now,
         revokedReason: 'x',
+        revocationCachedAt: now,
       },
     });
     expect(await db.session.findUniqueOrThrow({ where: { id: session.id } })).toEqual(session);

@@ -1,7 +1,8 @@
-// Auth security events, at least once: written with their audit entry (and, for MFA changes,
-// with the change), published with their own id and original time, and removed; a publish that
-// fails leaves the event to the relay at once, a process that died before publishing leaves it
-// due after the grace period. Real PostgreSQL when reachable, embedded PGlite always.
+// Audited changes and auth security events: a change, its audit entry and its event commit in one
+// transaction (a failure of any writes none); the event is published with its own id and
+// original time and removed; a publish that fails leaves the event to the relay at once, a
+// process that died before publishing leaves it due after the grace period. Real PostgreSQL when
+// reachable, embedded PGlite always.
 import {
   type CacheBus,
   CacheUnavailableError,
@@ -16,11 +17,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { overrideCache } from '../../../test-support/cache-overrides.ts';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
 import {
-  createSecurityEvents,
-  relaySecurityEvents,
-  SECURITY_EVENT_FAMILY,
-  type SecurityEvents,
-} from '../src/domain/security-events.js';
+  type AuditedChanges,
+  type AuditRecord,
+  createAuditedChanges,
+} from '../src/domain/audited-changes.js';
+import { relaySecurityEvents, SECURITY_EVENT_FAMILY } from '../src/domain/security-events.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { authDatabase } from '../src/service.js';
 import { outboxWrite } from '../src/store/security-outbox.js';
@@ -36,8 +37,8 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
   const unavailable = async () => Promise.reject(new CacheUnavailableError('redis unavailable: test'));
   const cache: CacheBus = overrideCache(inner, () => (down ? { append: unavailable } : {}));
   let deferred = 0;
-  const events = (): SecurityEvents =>
-    createSecurityEvents({
+  const changes = (): AuditedChanges =>
+    createAuditedChanges({
       db,
       cache,
       logger: createLogger({ level: 'silent' }),
@@ -52,6 +53,15 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
       .filter((e) => e.userId === userId);
   const outbox = (userId: string) => db.securityEventOutbox.findMany({ where: { userId } });
   const audit = (userId: string) => db.auditEvent.findMany({ where: { userId }, orderBy: { id: 'asc' } });
+  /** An audited change that changes nothing but its record. */
+  const record = (entry: AuditRecord) =>
+    changes().commit(
+      client,
+      async () => undefined,
+      () => entry,
+    );
+  const createUser = (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0], id: string) =>
+    tx.user.create({ data: { id, email: `${id}@example.com`, name: 'Audited', passwordHash: 'x' } });
 
   useMigratedClient(kind, authDatabase, (c) => {
     db = c;
@@ -62,11 +72,10 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
 
   it('writes the audit entry, publishes the event with its id and time, and keeps nothing', async () => {
     const userId = newUser();
-    await events().record(
-      client,
-      { event: 'password.changed', outcome: 'success', userId },
-      { type: 'password.changed', userId, data: { ip: client.ip } },
-    );
+    await record({
+      audit: { event: 'password.changed', outcome: 'success', userId },
+      event: { type: 'password.changed', userId, data: { ip: client.ip } },
+    });
     expect((await audit(userId)).map((a) => a.event)).toEqual(['password.changed']);
     const [event] = await published(userId);
     expect(event).toMatchObject({
@@ -82,11 +91,10 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
     const userId = newUser();
     down = true;
     const before = deferred;
-    await events().record(
-      client,
-      { event: 'mfa.disabled', outcome: 'success', userId },
-      { type: 'mfa.disabled', userId, data: { ip: client.ip } },
-    );
+    await record({
+      audit: { event: 'mfa.disabled', outcome: 'success', userId },
+      event: { type: 'mfa.disabled', userId, data: { ip: client.ip } },
+    });
     expect(deferred).toBe(before + 1);
     expect((await audit(userId)).map((a) => a.event)).toEqual(['mfa.disabled']);
     const [kept] = await outbox(userId);
@@ -120,16 +128,86 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
 
   it('a change that fails writes neither its audit entry nor its event', async () => {
     const userId = newUser();
-    const missing = db.user.update({ where: { id: userId }, data: { name: 'nobody' } });
     await expect(
-      events().record(
+      changes().commit(
         client,
-        { event: 'mfa.enabled', outcome: 'success', userId },
-        { type: 'mfa.enabled', userId },
-        [missing],
+        (tx) => tx.user.update({ where: { id: userId }, data: { name: 'nobody' } }),
+        () => ({
+          audit: { event: 'mfa.enabled', outcome: 'success', userId },
+          event: { type: 'mfa.enabled', userId },
+        }),
       ),
     ).rejects.toThrow();
     expect(await audit(userId)).toEqual([]);
+    expect(await outbox(userId)).toEqual([]);
+    expect(await published(userId)).toEqual([]);
+  });
+
+  it('a change whose audit entry cannot be written is rolled back, and nothing is published', async () => {
+    const userId = newUser();
+    await expect(
+      changes().commit(
+        client,
+        (tx) => createUser(tx, userId),
+        // Not a UUID: PostgreSQL refuses the audit insert inside the transaction.
+        () => ({
+          audit: { event: 'user.registered', outcome: 'success', userId, actorId: 'not-a-uuid' },
+          event: { type: 'login.new', userId },
+        }),
+      ),
+    ).rejects.toThrow();
+    expect(await db.user.findUnique({ where: { id: userId } })).toBeNull();
+    expect(await audit(userId)).toEqual([]);
+    expect(await outbox(userId)).toEqual([]);
+    expect(await published(userId)).toEqual([]);
+  });
+
+  it('a change refused by its record (describe throws) writes nothing', async () => {
+    const userId = newUser();
+    await expect(
+      changes().commit(
+        client,
+        (tx) => createUser(tx, userId),
+        () => {
+          throw new Error('refused');
+        },
+      ),
+    ).rejects.toThrow('refused');
+    expect(await db.user.findUnique({ where: { id: userId } })).toBeNull();
+  });
+
+  it('commits, runs afterCommit, and publishes the event even when afterCommit fails', async () => {
+    const userId = newUser();
+    await expect(
+      changes().commit(
+        client,
+        (tx) => createUser(tx, userId),
+        () => ({
+          audit: { event: 'password.changed', outcome: 'success', userId },
+          event: { type: 'password.changed', userId },
+        }),
+        {
+          afterCommit: async () => {
+            throw new CacheUnavailableError('redis unavailable: test');
+          },
+        },
+      ),
+    ).rejects.toThrow(CacheUnavailableError);
+    expect(await db.user.findUnique({ where: { id: userId } })).not.toBeNull();
+    expect((await audit(userId)).map((a) => a.event)).toEqual(['password.changed']);
+    expect((await published(userId)).map((e) => e.type)).toEqual(['password.changed']);
+    expect(await outbox(userId)).toEqual([]);
+  });
+
+  it('an audit record without an event writes the entry and nothing to the outbox', async () => {
+    const userId = newUser();
+    const created = await changes().commit(
+      client,
+      (tx) => createUser(tx, userId),
+      (user) => ({ audit: { event: 'user.registered', outcome: 'success', userId: user.id } }),
+    );
+    expect(created.id).toBe(userId);
+    expect((await audit(userId)).map((a) => a.event)).toEqual(['user.registered']);
     expect(await outbox(userId)).toEqual([]);
     expect(await published(userId)).toEqual([]);
   });

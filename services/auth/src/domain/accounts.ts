@@ -19,31 +19,36 @@ export async function register(
 ): Promise<void> {
   // Hash before looking the email up, so both outcomes cost the same.
   const passwordHash = await ctx.hasher.hash(input.password);
-  const created = await ctx.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext('elwosa.auth.register'))`;
-    if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) return undefined;
-    const isFirst = (await tx.user.count()) === 0;
-    const isAdmin =
-      isFirst ||
-      (ctx.settings.adminEmail !== undefined && ctx.settings.adminEmail.toLowerCase() === input.email);
-    return tx.user.create({
-      data: {
-        email: input.email,
-        name: input.name,
-        passwordHash,
-        roles: isAdmin ? ['admin', 'user'] : ['user'],
+  // The account and its audit entry commit together.
+  await ctx.audit.commit(
+    client,
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext('elwosa.auth.register'))`;
+      if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) return undefined;
+      const isFirst = (await tx.user.count()) === 0;
+      const isAdmin =
+        isFirst ||
+        (ctx.settings.adminEmail !== undefined && ctx.settings.adminEmail.toLowerCase() === input.email);
+      return tx.user.create({
+        data: {
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          roles: isAdmin ? ['admin', 'user'] : ['user'],
+        },
+      });
+    },
+    (created) =>
+      created && {
+        audit: {
+          event: 'user.registered',
+          outcome: 'success',
+          userId: created.id,
+          email: created.email,
+          details: { roles: created.roles },
+        },
       },
-    });
-  });
-  if (created) {
-    await appendAudit(ctx.db, client, {
-      event: 'user.registered',
-      outcome: 'success',
-      userId: created.id,
-      email: created.email,
-      details: { roles: created.roles },
-    });
-  }
+  );
 }
 
 async function throwIfLocked(ctx: AuthContext, subjects: string[]): Promise<void> {
@@ -54,21 +59,6 @@ async function throwIfLocked(ctx: AuthContext, subjects: string[]): Promise<void
 }
 
 export type LoginResult = TokenPair | { mfaRequired: true; challengeToken: string };
-
-async function completeLogin(
-  ctx: AuthContext,
-  user: User,
-  client: ClientInfo,
-  mfa: boolean,
-): Promise<TokenPair> {
-  const pair = await startSession(ctx, user, client, mfa);
-  await ctx.events.record(
-    client,
-    { event: 'login.succeeded', outcome: 'success', userId: user.id, details: { mfa } },
-    { type: 'login.new', userId: user.id, data: { ip: client.ip, userAgent: client.userAgent } },
-  );
-  return pair;
-}
 
 export async function login(
   ctx: AuthContext,
@@ -102,7 +92,7 @@ export async function login(
     const { token } = await ctx.minter.challengeToken(user.id);
     return { mfaRequired: true, challengeToken: token };
   }
-  return completeLogin(ctx, user, client, false);
+  return startSession(ctx, user, client, false);
 }
 
 /** Checks a TOTP code (refusing a replayed step) or consumes a backup code. */
@@ -152,5 +142,5 @@ export async function loginWithSecondFactor(
     throw problems.unauthorized('invalid or expired challenge');
   }
   await ctx.lockouts.reset(subject);
-  return completeLogin(ctx, user, client, true);
+  return startSession(ctx, user, client, true);
 }

@@ -1,9 +1,11 @@
 // Administration: list users, change roles, disable and enable users. Role changes and
-// disabling end the user's sessions, so they take effect on the next request.
+// disabling end the user's sessions in the same transaction, so they take effect on the next
+// request; the platform never loses its last active admin.
 import { type Identity, problems, type Role } from '@elwosa/runtime';
-import { appendAudit } from '../store/audit-log.js';
-import { toUserDto } from '../store/db.js';
+import type { User } from '../generated/prisma/client.js';
+import { type Tx, toUserDto } from '../store/db.js';
 import { forgetCachedApiKeys } from './api-keys.js';
+import type { AuditRecord } from './audited-changes.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { revokeSessions } from './sessions.js';
 
@@ -17,14 +19,31 @@ export async function listUsers(ctx: AuthContext, cursor: string | undefined, li
   return { items: items.map(toUserDto), nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
 
-async function findUser(ctx: AuthContext, id: string) {
+async function findUser(ctx: AdminContext, id: string) {
   const user = await ctx.db.user.findUnique({ where: { id } });
   if (!user) throw problems.notFound('no such user');
   return user;
 }
 
+/** What the admin changes need of the service. */
+export type AdminContext = Pick<AuthContext, 'audit' | 'cache' | 'db' | 'liveness' | 'logger'>;
+
+/** Serialises changes that could leave the platform without an active admin. */
+async function lockAdmins(tx: Tx): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext('elwosa.auth.admins'))`;
+}
+
+/** Active admins other than `userId`, counted under the admins lock. */
+function otherActiveAdmins(tx: Tx, userId: string): Promise<number> {
+  return tx.user.count({ where: { roles: { has: 'admin' }, disabledAt: null, NOT: { id: userId } } });
+}
+
+/**
+ * The new roles, the end of the user's sessions (their tokens carry the old roles), and the audit
+ * entry commit together; cached API keys (which carry roles too) are forgotten after the commit.
+ */
 export async function setRoles(
-  ctx: AuthContext,
+  ctx: AdminContext,
   actor: Identity,
   userId: string,
   roles: Role[],
@@ -32,45 +51,69 @@ export async function setRoles(
 ) {
   const user = await findUser(ctx, userId);
   const next = [...new Set<string>(roles.includes('user') ? roles : [...roles, 'user'])].sort();
-  if (user.roles.includes('admin') && !next.includes('admin')) {
-    const admins = await ctx.db.user.count({ where: { roles: { has: 'admin' }, disabledAt: null } });
-    if (admins <= 1) throw problems.conflict('the last admin cannot lose the admin role');
-  }
-  const updated = await ctx.db.user.update({ where: { id: userId }, data: { roles: next } });
-  await revokeSessions(ctx, userId, 'roles-changed');
-  await forgetCachedApiKeys(ctx, userId);
-  await appendAudit(ctx.db, client, {
-    event: 'role.changed',
-    outcome: 'success',
+  let updated: User = user;
+  await revokeSessions(ctx, client, {
     userId,
-    actorId: actor.userId,
-    details: { from: user.roles, to: next },
+    reason: 'roles-changed',
+    before: async (tx) => {
+      if (user.roles.includes('admin') && !next.includes('admin')) {
+        await lockAdmins(tx);
+        if ((await otherActiveAdmins(tx, userId)) === 0)
+          throw problems.conflict('the last admin cannot lose the admin role');
+      }
+      updated = await tx.user.update({ where: { id: userId }, data: { roles: next } });
+    },
+    describe: () => ({
+      audit: {
+        event: 'role.changed',
+        outcome: 'success',
+        userId,
+        actorId: actor.userId,
+        details: { from: user.roles, to: next },
+      },
+    }),
   });
+  await forgetCachedApiKeys(ctx, userId);
   return toUserDto(updated);
 }
 
+/** Disabling ends the user's sessions in the same transaction; the last active admin stays. */
 export async function setDisabled(
-  ctx: AuthContext,
+  ctx: AdminContext,
   actor: Identity,
   userId: string,
   disabled: boolean,
   client: ClientInfo,
 ) {
   if (disabled && userId === actor.userId) throw problems.conflict('you cannot disable yourself');
-  await findUser(ctx, userId);
-  const updated = await ctx.db.user.update({
-    where: { id: userId },
-    data: { disabledAt: disabled ? new Date() : null },
+  const user = await findUser(ctx, userId);
+  const change = async (tx: Tx) => {
+    if (disabled && user.roles.includes('admin')) {
+      await lockAdmins(tx);
+      if ((await otherActiveAdmins(tx, userId)) === 0)
+        throw problems.conflict('the last active admin cannot be disabled');
+    }
+    return tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+  };
+  const record = (): AuditRecord => ({
+    audit: {
+      event: disabled ? 'user.disabled' : 'user.enabled',
+      outcome: 'success',
+      userId,
+      actorId: actor.userId,
+    },
   });
-  if (disabled) {
-    await revokeSessions(ctx, userId, 'user-disabled');
-    await forgetCachedApiKeys(ctx, userId);
-  }
-  await appendAudit(ctx.db, client, {
-    event: disabled ? 'user.disabled' : 'user.enabled',
-    outcome: 'success',
+  // Enabling revokes nothing: a disabled user has no live session.
+  if (!disabled) return toUserDto(await ctx.audit.commit(client, change, record));
+  let updated: User = user;
+  await revokeSessions(ctx, client, {
     userId,
-    actorId: actor.userId,
+    reason: 'user-disabled',
+    before: async (tx) => {
+      updated = await change(tx);
+    },
+    describe: record,
   });
+  await forgetCachedApiKeys(ctx, userId);
   return toUserDto(updated);
 }

@@ -12,7 +12,6 @@ import {
   problems,
   type ResolvedApiKey,
 } from '@elwosa/runtime';
-import { appendAudit } from '../store/audit-log.js';
 import type { AuthContext, ClientInfo } from './context.js';
 
 export const MAX_KEYS_PER_USER = 20;
@@ -54,21 +53,27 @@ export async function createApiKey(
   if (active >= MAX_KEYS_PER_USER)
     throw problems.conflict(`at most ${MAX_KEYS_PER_USER} active API keys; revoke one first`);
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const created = await ctx.db.apiKey.create({
-    data: {
-      userId: identity.userId,
-      name: input.name,
-      keyHash: apiKeyHash(key),
-      prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
-    },
-  });
-  await appendAudit(ctx.db, client, {
-    event: 'api_key.created',
-    outcome: 'success',
-    userId: identity.userId,
-    details: { keyId: created.id },
-  });
+  const created = await ctx.audit.commit(
+    client,
+    (tx) =>
+      tx.apiKey.create({
+        data: {
+          userId: identity.userId,
+          name: input.name,
+          keyHash: apiKeyHash(key),
+          prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+          expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+        },
+      }),
+    (row) => ({
+      audit: {
+        event: 'api_key.created',
+        outcome: 'success',
+        userId: identity.userId,
+        details: { keyId: row.id },
+      },
+    }),
+  );
   return { ...toDto(created), key };
 }
 
@@ -90,14 +95,17 @@ export async function revokeApiKey(
     where: { id: keyId, userId: identity.userId, revokedAt: null },
   });
   if (!key) throw problems.notFound('no such API key');
-  await ctx.db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-  await ctx.cache.set(apiKeyCacheKey(key.keyHash), API_KEY_TOMBSTONE, { ttlMs: TOMBSTONE_TTL_MS });
-  await appendAudit(ctx.db, client, {
-    event: 'api_key.revoked',
-    outcome: 'success',
-    userId: identity.userId,
-    details: { keyId },
-  });
+  await ctx.audit.commit(
+    client,
+    (tx) => tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } }),
+    () => ({
+      audit: { event: 'api_key.revoked', outcome: 'success', userId: identity.userId, details: { keyId } },
+    }),
+    {
+      afterCommit: () =>
+        ctx.cache.set(apiKeyCacheKey(key.keyHash), API_KEY_TOMBSTONE, { ttlMs: TOMBSTONE_TTL_MS }),
+    },
+  );
 }
 
 /** The owner and current roles of an active key, refilling the verifiers' cache. */
@@ -119,7 +127,10 @@ export async function resolveApiKey(ctx: AuthContext, hash: string): Promise<Res
 }
 
 /** After a role change or disabling: cached resolutions of the user's keys are dropped. */
-export async function forgetCachedApiKeys(ctx: AuthContext, userId: string): Promise<void> {
+export async function forgetCachedApiKeys(
+  ctx: Pick<AuthContext, 'cache' | 'db'>,
+  userId: string,
+): Promise<void> {
   const keys = await ctx.db.apiKey.findMany({
     where: { userId, revokedAt: null },
     select: { keyHash: true },

@@ -4,8 +4,8 @@ import type { LockoutPolicies } from '../config.js';
 import type { PasswordHasher } from '../crypto/passwords.js';
 import type { TokenMinter } from '../crypto/tokens.js';
 import type { AuthDb } from '../store/db.js';
+import type { AuditedChanges } from './audited-changes.js';
 import type { Lockouts } from './brute-force.js';
-import type { SecurityEvents } from './security-events.js';
 import type { SessionLiveness } from './session-liveness.js';
 
 export interface AuthSettings {
@@ -25,7 +25,8 @@ export interface AuthContext {
   minter: TokenMinter;
   liveness: SessionLiveness;
   lockouts: Lockouts;
-  events: SecurityEvents;
+  /** Changes committed with their audit entry and security event. */
+  audit: AuditedChanges;
   settings: AuthSettings;
   logger: Logger;
 }

@@ -33,25 +33,28 @@ export async function confirmEnrolment(
   if (step === undefined) throw problems.badRequest('the code is not correct');
   const backupCodes = newBackupCodes();
   // The change, its audit entry and its security event commit together.
-  await ctx.events.record(
+  const secret = user.totpPendingSecret;
+  await ctx.audit.commit(
     client,
-    { event: 'mfa.enabled', outcome: 'success', userId: user.id },
-    { type: 'mfa.enabled', userId: user.id, data: { ip: client.ip } },
-    [
-      ctx.db.user.update({
+    async (tx) => {
+      await tx.user.update({
         where: { id: user.id },
         data: {
-          totpSecret: user.totpPendingSecret,
+          totpSecret: secret,
           totpPendingSecret: null,
           totpEnabledAt: new Date(),
           totpLastStep: BigInt(step),
         },
-      }),
-      ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
-      ctx.db.backupCode.createMany({
+      });
+      await tx.backupCode.deleteMany({ where: { userId: user.id } });
+      await tx.backupCode.createMany({
         data: backupCodes.map((c) => ({ userId: user.id, codeHash: hashBackupCode(c) })),
-      }),
-    ],
+      });
+    },
+    () => ({
+      audit: { event: 'mfa.enabled', outcome: 'success', userId: user.id },
+      event: { type: 'mfa.enabled', userId: user.id, data: { ip: client.ip } },
+    }),
   );
   return { backupCodes };
 }
@@ -59,16 +62,18 @@ export async function confirmEnrolment(
 export async function disableMfa(ctx: AuthContext, identity: Identity, password: string, client: ClientInfo) {
   const user = await requirePassword(ctx, identity, password);
   if (!user.totpEnabledAt) throw problems.conflict('MFA is not enabled');
-  await ctx.events.record(
+  await ctx.audit.commit(
     client,
-    { event: 'mfa.disabled', outcome: 'success', userId: user.id },
-    { type: 'mfa.disabled', userId: user.id, data: { ip: client.ip } },
-    [
-      ctx.db.user.update({
+    async (tx) => {
+      await tx.user.update({
         where: { id: user.id },
         data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
-      }),
-      ctx.db.backupCode.deleteMany({ where: { userId: user.id } }),
-    ],
+      });
+      await tx.backupCode.deleteMany({ where: { userId: user.id } });
+    },
+    () => ({
+      audit: { event: 'mfa.disabled', outcome: 'success', userId: user.id },
+      event: { type: 'mfa.disabled', userId: user.id, data: { ip: client.ip } },
+    }),
   );
 }

@@ -1,6 +1,5 @@
 // The signed-in user's own account: read, rename, change password.
 import { type Identity, problems } from '@elwosa/runtime';
-import { appendAudit } from '../store/audit-log.js';
 import { toUserDto } from '../store/db.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { requirePassword } from './reauthentication.js';
@@ -13,16 +12,25 @@ export async function getMe(ctx: AuthContext, identity: Identity) {
 }
 
 export async function renameMe(ctx: AuthContext, identity: Identity, name: string, client: ClientInfo) {
-  const user = await ctx.db.user.update({ where: { id: identity.userId }, data: { name } });
-  await appendAudit(ctx.db, client, {
-    event: 'profile.updated',
-    outcome: 'success',
-    userId: user.id,
-    details: { fields: ['name'] },
-  });
+  const user = await ctx.audit.commit(
+    client,
+    (tx) => tx.user.update({ where: { id: identity.userId }, data: { name } }),
+    (renamed) => ({
+      audit: {
+        event: 'profile.updated',
+        outcome: 'success',
+        userId: renamed.id,
+        details: { fields: ['name'] },
+      },
+    }),
+  );
   return toUserDto(user);
 }
 
+/**
+ * The new password, the end of every other session, the audit entry and the user's alert commit
+ * together: a password change never leaves the old sessions live.
+ */
 export async function changePassword(
   ctx: AuthContext,
   identity: Identity,
@@ -31,21 +39,23 @@ export async function changePassword(
 ): Promise<void> {
   await requirePassword(ctx, identity, input.currentPassword);
   const passwordHash = await ctx.hasher.hash(input.newPassword);
-  await ctx.db.user.update({
-    where: { id: identity.userId },
-    data: { passwordHash, passwordChangedAt: new Date() },
+  await revokeSessions(ctx, client, {
+    userId: identity.userId,
+    reason: 'password-changed',
+    filter: { keep: identity.sessionId },
+    before: (tx) =>
+      tx.user.update({
+        where: { id: identity.userId },
+        data: { passwordHash, passwordChangedAt: new Date() },
+      }),
+    describe: (revoked) => ({
+      audit: {
+        event: 'password.changed',
+        outcome: 'success',
+        userId: identity.userId,
+        details: { sessionsRevoked: revoked.length },
+      },
+      event: { type: 'password.changed', userId: identity.userId, data: { ip: client.ip } },
+    }),
   });
-  const revoked = await revokeSessions(ctx, identity.userId, 'password-changed', {
-    keep: identity.sessionId,
-  });
-  await ctx.events.record(
-    client,
-    {
-      event: 'password.changed',
-      outcome: 'success',
-      userId: identity.userId,
-      details: { sessionsRevoked: revoked.length },
-    },
-    { type: 'password.changed', userId: identity.userId, data: { ip: client.ip } },
-  );
 }

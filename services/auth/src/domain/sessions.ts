@@ -1,13 +1,19 @@
 // Sessions are refresh-token families. Creating one issues the first refresh token; rotation
 // serialises on the session row (SELECT … FOR UPDATE) so concurrent refreshes of one token yield
-// at most one live child; revocation is written to the database first, then to the cache.
+// at most one live child. Sign-in and revocation commit with their audit entry and security
+// event (audited-changes.ts); a revocation's tombstone in the cache follows the commit
+// (revocations.ts).
 import { randomUUID } from 'node:crypto';
 import { problems } from '@elwosa/runtime';
 import { newRefreshToken, sha256Hex } from '../crypto/tokens.js';
 import type { User } from '../generated/prisma/client.js';
 import { type Tx, toUserDto } from '../store/db.js';
+import type { OutboxEvent } from '../store/security-outbox.js';
+import { revokeSessionRows, type SessionFilter } from '../store/session-revocations.js';
+import type { AuditRecord } from './audited-changes.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { decideRefresh } from './refresh-decision.js';
+import { tombstoneSessions } from './revocations.js';
 
 export interface TokenPair {
   tokenType: 'Bearer';
@@ -40,6 +46,7 @@ async function tokenPair(
   };
 }
 
+/** Signs the user in: the session, its first refresh token, the audit entry and the "new login" event commit together. */
 export async function startSession(
   ctx: AuthContext,
   user: User,
@@ -50,22 +57,29 @@ export async function startSession(
   const expiresAt = new Date(Date.now() + ctx.settings.sessionMaxAgeSeconds * 1000);
   const refreshToken = newRefreshToken();
   const refreshExpiresAt = refreshExpiry(ctx, expiresAt);
-  await ctx.db.$transaction([
-    ctx.db.session.create({
-      data: {
-        id: sessionId,
-        userId: user.id,
-        userAgent: client.userAgent.slice(0, 512),
-        ip: client.ip,
-        mfa,
-        expiresAt,
-      },
+  await ctx.audit.commit(
+    client,
+    async (tx) => {
+      await tx.session.create({
+        data: {
+          id: sessionId,
+          userId: user.id,
+          userAgent: client.userAgent.slice(0, 512),
+          ip: client.ip,
+          mfa,
+          expiresAt,
+        },
+      });
+      await tx.refreshToken.create({
+        data: { sessionId, tokenHash: sha256Hex(refreshToken), expiresAt: refreshExpiresAt },
+      });
+    },
+    () => ({
+      audit: { event: 'login.succeeded', outcome: 'success', userId: user.id, details: { mfa } },
+      event: { type: 'login.new', userId: user.id, data: { ip: client.ip, userAgent: client.userAgent } },
     }),
-    ctx.db.refreshToken.create({
-      data: { sessionId, tokenHash: sha256Hex(refreshToken), expiresAt: refreshExpiresAt },
-    }),
-  ]);
-  await ctx.liveness.markActive(sessionId, user.id, expiresAt);
+    { afterCommit: () => ctx.liveness.markActive(sessionId, user.id, expiresAt) },
+  );
   return tokenPair(ctx, user, sessionId, refreshToken, refreshExpiresAt);
 }
 
@@ -78,10 +92,15 @@ type RotationOutcome =
       refreshToken: string;
       refreshExpiresAt: Date;
     }
-  | { kind: 'reuse'; userId: string; sessionId: string }
+  | { kind: 'reuse'; revoked: string[]; event: OutboxEvent | undefined }
   | { kind: 'rejected' };
 
-async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<RotationOutcome> {
+async function rotateInTx(
+  tx: Tx,
+  ctx: AuthContext,
+  presented: string,
+  client: ClientInfo,
+): Promise<RotationOutcome> {
   const token = await tx.refreshToken.findUnique({ where: { tokenHash: sha256Hex(presented) } });
   if (!token) return { kind: 'rejected' };
   // Serialise every refresh of this family.
@@ -105,16 +124,30 @@ async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<
   switch (decision.action) {
     case 'reject':
       return { kind: 'rejected' };
-    case 'revoke-family':
-      await tx.session.update({
-        where: { id: session.id },
-        data: { revokedAt: now, revokedReason: 'refresh-token-reuse' },
+    case 'revoke-family': {
+      // The revocation, its audit entry and the user's alert commit together.
+      const revoked = await revokeSessionRows(
+        tx,
+        session.userId,
+        'refresh-token-reuse',
+        { only: session.id },
+        now,
+      );
+      const event = await ctx.audit.stage(tx, client, {
+        audit: {
+          event: 'refresh.reuse_detected',
+          outcome: 'failure',
+          userId: session.userId,
+          details: { sessionId: session.id },
+        },
+        event: {
+          type: 'refresh.reuse_detected',
+          userId: session.userId,
+          data: { sessionId: session.id, ip: client.ip },
+        },
       });
-      await tx.refreshToken.updateMany({
-        where: { sessionId: session.id, revokedAt: null },
-        data: { revokedAt: now },
-      });
-      return { kind: 'reuse', userId: session.userId, sessionId: session.id };
+      return { kind: 'reuse', revoked, event };
+    }
     case 'rotate-within-grace':
       // Retire the sibling minted by the first use, so only the newest child lives.
       await tx.refreshToken.updateMany({
@@ -152,60 +185,47 @@ export async function refreshSession(
   presented: string,
   client: ClientInfo,
 ): Promise<TokenPair> {
-  const outcome = await ctx.db.$transaction((tx) => rotateInTx(tx, ctx, presented), { timeout: 10_000 });
+  const outcome = await ctx.db.$transaction((tx) => rotateInTx(tx, ctx, presented, client), {
+    timeout: 10_000,
+  });
   if (outcome.kind === 'rejected') throw problems.unauthorized('invalid refresh token');
   if (outcome.kind === 'reuse') {
-    await ctx.liveness.markRevoked([outcome.sessionId]);
-    await ctx.events.record(
-      client,
-      {
-        event: 'refresh.reuse_detected',
-        outcome: 'failure',
-        userId: outcome.userId,
-        details: { sessionId: outcome.sessionId },
-      },
-      {
-        type: 'refresh.reuse_detected',
-        userId: outcome.userId,
-        data: { sessionId: outcome.sessionId, ip: client.ip },
-      },
-    );
+    try {
+      await tombstoneSessions(ctx, outcome.revoked);
+    } finally {
+      await ctx.audit.publish(outcome.event);
+    }
     throw problems.unauthorized('invalid refresh token');
   }
   await ctx.liveness.markActive(outcome.sessionId, outcome.user.id, outcome.sessionExpiresAt);
   return tokenPair(ctx, outcome.user, outcome.sessionId, outcome.refreshToken, outcome.refreshExpiresAt);
 }
 
-/** Revokes sessions of a user (all, or all but `keep`, or only `only`); returns the revoked ids. */
-export async function revokeSessions(
-  ctx: AuthContext,
-  userId: string,
-  reason: string,
-  filter: { keep?: string; only?: string } = {},
+/**
+ * Revokes the user's sessions matching `filter` (all, all but `keep`, only `only`) after
+ * `before` (the change that causes it), with the audit record `describe` makes of the revoked
+ * ids, in one transaction; then writes their tombstones. Resolves the revoked ids.
+ */
+export function revokeSessions(
+  ctx: Pick<AuthContext, 'audit' | 'db' | 'liveness' | 'logger'>,
+  client: ClientInfo,
+  revocation: {
+    userId: string;
+    reason: string;
+    filter?: SessionFilter;
+    before?: (tx: Tx) => Promise<unknown>;
+    describe: (revoked: string[]) => AuditRecord | undefined;
+  },
 ): Promise<string[]> {
-  const now = new Date();
-  const where = {
-    userId,
-    revokedAt: null,
-    ...(filter.only ? { id: filter.only } : {}),
-    ...(filter.keep ? { NOT: { id: filter.keep } } : {}),
-  };
-  const ids = await ctx.db.$transaction(async (tx) => {
-    const sessions = await tx.session.findMany({ where, select: { id: true } });
-    const sessionIds = sessions.map((s) => s.id);
-    if (sessionIds.length === 0) return [];
-    await tx.session.updateMany({
-      where: { id: { in: sessionIds } },
-      data: { revokedAt: now, revokedReason: reason },
-    });
-    await tx.refreshToken.updateMany({
-      where: { sessionId: { in: sessionIds }, revokedAt: null },
-      data: { revokedAt: now },
-    });
-    return sessionIds;
-  });
-  await ctx.liveness.markRevoked(ids);
-  return ids;
+  return ctx.audit.commit(
+    client,
+    async (tx) => {
+      await revocation.before?.(tx);
+      return revokeSessionRows(tx, revocation.userId, revocation.reason, revocation.filter ?? {}, new Date());
+    },
+    revocation.describe,
+    { afterCommit: (revoked) => tombstoneSessions(ctx, revoked) },
+  );
 }
 
 /** The user id of an active session (for the live-session lookup), refilling the cache. */

@@ -17,7 +17,7 @@ import type { AuthContext, ClientInfo } from '../domain/context.js';
 import { beginEnrolment, confirmEnrolment, disableMfa } from '../domain/mfa.js';
 import { changePassword, getMe, renameMe } from '../domain/profile.js';
 import { listSessions, lookupActiveSession, refreshSession, revokeSessions } from '../domain/sessions.js';
-import { appendAudit, auditPage } from '../store/audit-log.js';
+import { auditPage } from '../store/audit-log.js';
 
 export function clientInfo(req: Request): ClientInfo {
   return { ip: req.ip ?? '', userAgent: String(req.headers['user-agent'] ?? ''), requestId: req.id };
@@ -45,17 +45,18 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
   }));
   binder.bind(router, r.logout, async ({ query, identity, req }) => {
     const global = query.scope === 'global';
-    await revokeSessions(
-      ctx,
-      identity.userId,
-      global ? 'logout-global' : 'logout',
-      global ? {} : { only: identity.sessionId },
-    );
-    await appendAudit(ctx.db, clientInfo(req), {
-      event: 'logout',
-      outcome: 'success',
+    await revokeSessions(ctx, clientInfo(req), {
       userId: identity.userId,
-      details: { scope: query.scope },
+      reason: global ? 'logout-global' : 'logout',
+      filter: global ? {} : { only: identity.sessionId },
+      describe: () => ({
+        audit: {
+          event: 'logout',
+          outcome: 'success',
+          userId: identity.userId,
+          details: { scope: query.scope },
+        },
+      }),
     });
     return { status: 204 };
   });
@@ -71,13 +72,22 @@ export function bindAuthRoutes(router: Router, binder: RouteBinder, ctx: AuthCon
     body: { items: await listSessions(ctx, identity.userId, identity.sessionId) },
   }));
   binder.bind(router, r.revokeSession, async ({ identity, params, req }) => {
-    const revoked = await revokeSessions(ctx, identity.userId, 'revoked-by-user', { only: params.id });
-    if (revoked.length === 0) throw problems.notFound('no such session');
-    await appendAudit(ctx.db, clientInfo(req), {
-      event: 'session.revoked',
-      outcome: 'success',
+    await revokeSessions(ctx, clientInfo(req), {
       userId: identity.userId,
-      details: { sessionId: params.id },
+      reason: 'revoked-by-user',
+      filter: { only: params.id },
+      describe: (revoked) => {
+        // Not the user's, or not live: nothing is written.
+        if (revoked.length === 0) throw problems.notFound('no such session');
+        return {
+          audit: {
+            event: 'session.revoked',
+            outcome: 'success',
+            userId: identity.userId,
+            details: { sessionId: params.id },
+          },
+        };
+      },
     });
     return { status: 204 };
   });

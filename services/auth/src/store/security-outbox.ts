@@ -12,8 +12,8 @@ export interface OutboxEvent {
   createdAt: Date;
 }
 
-/** The event's insert, to run in a batch transaction with its audit entry (and the change). */
-export function outboxWrite(db: AuthDb, event: OutboxEvent) {
+/** The event's insert, in the transaction of its change and audit entry. */
+export function outboxWrite(db: AuthDb | Tx, event: OutboxEvent) {
   return db.securityEventOutbox.create({
     data: {
       ...event,
