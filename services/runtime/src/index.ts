@@ -38,5 +38,6 @@ export * from './service/platform-deps.js';
 export * from './service/service-client.js';
 export * from './service/service-database.js';
 export * from './service/service-host.js';
+export * from './workers/drain-batches.js';
 export * from './workers/periodic.js';
 export * from './workers/singleton-schedule.js';

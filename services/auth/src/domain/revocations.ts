@@ -5,7 +5,7 @@
 // written — the process died after the commit, or Redis failed at that moment — is written by
 // the repair (`tombstoneUncachedRevocations`, a schedule), so a revocation can be late but never
 // lost: until then a verifier that misses the cache asks auth, which answers from the database.
-import type { Logger } from '@elwosa/runtime';
+import { drainBatches, type Logger } from '@elwosa/runtime';
 import type { AuthDb } from '../store/db.js';
 import { claimUncachedRevocations, markRevocationsCached } from '../store/session-revocations.js';
 import type { SessionLiveness } from './session-liveness.js';
@@ -35,16 +35,16 @@ export async function tombstoneUncachedRevocations(
   stopped: () => boolean = () => false,
   batchSize = REVOCATION_REPAIR_BATCH_SIZE,
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const written = await deps.db.$transaction(async (tx) => {
-      const ids = await claimUncachedRevocations(tx, batchSize);
-      if (ids.length === 0) return 0;
-      await deps.liveness.markRevoked(ids);
-      await markRevocationsCached(tx, ids, new Date());
-      return ids.length;
-    });
-    total += written;
-    if (written < batchSize || stopped()) return total;
-  }
+  return drainBatches(
+    () =>
+      deps.db.$transaction(async (tx) => {
+        const ids = await claimUncachedRevocations(tx, batchSize);
+        if (ids.length === 0) return 0;
+        await deps.liveness.markRevoked(ids);
+        await markRevocationsCached(tx, ids, new Date());
+        return ids.length;
+      }),
+    batchSize,
+    stopped,
+  );
 }

@@ -5,7 +5,7 @@
 // at once; a process that dies before publishing leaves it due after the grace period; the relay
 // (relaySecurityEvents, a schedule) publishes due events. Every publish carries the event's own
 // id (`data.eventId`) and original time, so a consumer recognises a repeat.
-import { type CacheBus, emitDomainEvent } from '@elwosa/runtime';
+import { type CacheBus, drainBatches, emitDomainEvent } from '@elwosa/runtime';
 import type { AuthDb } from '../store/db.js';
 import { claimDueEvents, type OutboxEvent, removeEvents } from '../store/security-outbox.js';
 
@@ -43,19 +43,19 @@ export async function relaySecurityEvents(
   stopped: () => boolean = () => false,
   batchSize = RELAY_BATCH_SIZE,
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const published = await deps.db.$transaction(async (tx) => {
-      const due = await claimDueEvents(tx, deps.now(), batchSize);
-      // In order, one after the other: a failure keeps this batch (and its order) for the next run.
-      for (const event of due) await publishSecurityEvent(deps.cache, event);
-      await removeEvents(
-        tx,
-        due.map((e) => e.id),
-      );
-      return due.length;
-    });
-    total += published;
-    if (published < batchSize || stopped()) return total;
-  }
+  return drainBatches(
+    () =>
+      deps.db.$transaction(async (tx) => {
+        const due = await claimDueEvents(tx, deps.now(), batchSize);
+        // In order, one after the other: a failure keeps this batch (and its order) for the next run.
+        for (const event of due) await publishSecurityEvent(deps.cache, event);
+        await removeEvents(
+          tx,
+          due.map((e) => e.id),
+        );
+        return due.length;
+      }),
+    batchSize,
+    stopped,
+  );
 }

@@ -1,9 +1,10 @@
-// The background loop and the once-per-interval schedule, on the in-process cache.
+// The background loop, the once-per-interval schedule (on the in-process cache) and batch draining.
 import { describe, expect, it } from 'vitest';
 import { sleep, waitFor } from '../../../../test-support/wait.ts';
 import {
   createCacheBus,
   createLogger,
+  drainBatches,
   msUntilNextSlot,
   slotOf,
   startPeriodic,
@@ -124,5 +125,26 @@ describe('slots', () => {
     expect(sawStop).toBe(true);
     expect(outcomes[0]).toBe('failed');
     await cache.close();
+  });
+});
+
+describe('drainBatches', () => {
+  it('runs batches until one comes back short, and totals them', async () => {
+    const sizes = [3, 3, 1, 3];
+    let calls = 0;
+    expect(await drainBatches(async () => sizes[calls++]!, 3)).toBe(7);
+    expect(calls).toBe(3);
+  });
+
+  it('stops after the current batch when asked, and passes a failure on', async () => {
+    let calls = 0;
+    let stop = false;
+    const full = async () => {
+      calls++;
+      if (calls === 2) stop = true;
+      return 5;
+    };
+    expect(await drainBatches(full, 5, () => stop)).toBe(10);
+    await expect(drainBatches(async () => Promise.reject(new Error('boom')), 5)).rejects.toThrow('boom');
   });
 });
