@@ -60,6 +60,11 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
       async () => undefined,
       () => entry,
     );
+  const expectNothingWritten = async (userId: string) => {
+    expect(await audit(userId)).toEqual([]);
+    expect(await outbox(userId)).toEqual([]);
+    expect(await published(userId)).toEqual([]);
+  };
   const createUser = (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0], id: string) =>
     tx.user.create({ data: { id, email: `${id}@example.com`, name: 'Audited', passwordHash: 'x' } });
 
@@ -138,9 +143,7 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
         }),
       ),
     ).rejects.toThrow();
-    expect(await audit(userId)).toEqual([]);
-    expect(await outbox(userId)).toEqual([]);
-    expect(await published(userId)).toEqual([]);
+    await expectNothingWritten(userId);
   });
 
   it('a change whose audit entry cannot be written is rolled back, and nothing is published', async () => {
@@ -157,9 +160,7 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
       ),
     ).rejects.toThrow();
     expect(await db.user.findUnique({ where: { id: userId } })).toBeNull();
-    expect(await audit(userId)).toEqual([]);
-    expect(await outbox(userId)).toEqual([]);
-    expect(await published(userId)).toEqual([]);
+    await expectNothingWritten(userId);
   });
 
   it('a change refused by its record (describe throws) writes nothing', async () => {
@@ -174,6 +175,7 @@ describe.each(databaseKinds())('auth security-event outbox (%s)', (kind) => {
       ),
     ).rejects.toThrow('refused');
     expect(await db.user.findUnique({ where: { id: userId } })).toBeNull();
+    await expectNothingWritten(userId);
   });
 
   it('commits, runs afterCommit, and publishes the event even when afterCommit fails', async () => {
