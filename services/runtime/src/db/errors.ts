@@ -30,8 +30,12 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '53300', // too_many_connections
 ]);
 
-/** Prisma error codes for an unreachable or overloaded database. */
-const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+/**
+ * Prisma error codes for an unreachable or overloaded database. P2028: an interactive
+ * transaction could not start within its `maxWait` (every pool connection busy), or outlived its
+ * `timeout` and was rolled back — either way nothing was written, and a retry later succeeds.
+ */
+const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
 
 /** Driver-adapter error kinds (`DriverAdapterError.cause.kind`) with the same meaning. */
 const ADAPTER_KINDS = new Set([

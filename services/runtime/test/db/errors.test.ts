@@ -39,6 +39,7 @@ describe('isDatabaseUnavailable', () => {
     ['pool ended during shutdown', new Error('Cannot use a pool after calling end on the pool')],
     ['Prisma P1001', prismaKnown('P1001', { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5999 })],
     ['Prisma P2024 pool timeout', prismaKnown('P2024')],
+    ['Prisma P2028 transaction not started in time', prismaKnown('P2028')],
     [
       'Prisma raw query on a terminated connection',
       prismaKnown('P2010', { kind: 'postgres', code: '57P01', originalCode: '57P01', severity: 'FATAL' }),

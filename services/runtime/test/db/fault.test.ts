@@ -124,6 +124,45 @@ describe.runIf(haveRealPg())('database faults (real PostgreSQL)', () => {
     }
   });
 
+  it('an interactive transaction that cannot start in time, or outlives its timeout, is recognised and writes nothing', async () => {
+    const small = createPrismaClient(PrismaClient, {
+      databaseUrl: db.url,
+      schema: 'fixture',
+      poolSize: 1,
+      connectionTimeoutMillis: 2000,
+    });
+    try {
+      const holding = settle(
+        small.client.$transaction(async (tx) => tx.$queryRaw`SELECT pg_sleep(1)::text AS slept`),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const late = await settle(
+        small.client.$transaction(async (tx) => tx.widget.create({ data: { name: 'never started' } }), {
+          maxWait: 200,
+        }),
+      );
+      expect(late.ok).toBe(false);
+      if (!late.ok) expect(isDatabaseUnavailable(late.error)).toBe(true);
+      expect((await holding).ok).toBe(true);
+      const slow = await settle(
+        small.client.$transaction(
+          async (tx) => {
+            await tx.widget.create({ data: { name: 'rolled back' } });
+            await tx.$queryRaw`SELECT pg_sleep(0.5)::text AS slept`;
+          },
+          { timeout: 200 },
+        ),
+      );
+      expect(slow.ok).toBe(false);
+      if (!slow.ok) expect(isDatabaseUnavailable(slow.error)).toBe(true);
+      expect(
+        await small.client.widget.count({ where: { name: { in: ['never started', 'rolled back'] } } }),
+      ).toBe(0);
+    } finally {
+      await small.disconnect();
+    }
+  });
+
   it('reports readiness with SELECT 1', async () => {
     await expect(checkDatabase(handle.pool)).resolves.toBeUndefined();
   });
