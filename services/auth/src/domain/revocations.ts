@@ -3,8 +3,10 @@
 // password change, role change, disabling, refresh-token reuse; store/session-revocations.ts);
 // the tombstone is written after the commit and recorded as written. A tombstone that was never
 // written — the process died after the commit, or Redis failed at that moment — is written by
-// the repair (`tombstoneUncachedRevocations`, a schedule), so a revocation can be late but never
-// lost: until then a verifier that misses the cache asks auth, which answers from the database.
+// the repair (`tombstoneUncachedRevocations`, part of the relay job), so a revocation can be
+// late but never lost. Until then a verifier that still finds the session's active mark accepts
+// it: while Redis is down every verifier fails closed anyway, and the repair runs within one relay
+// interval of Redis coming back (or of the dead process's commit).
 import { drainBatches, type Logger } from '@elwosa/runtime';
 import type { AuthDb } from '../store/db.js';
 import { claimUncachedRevocations, markRevocationsCached } from '../store/session-revocations.js';
