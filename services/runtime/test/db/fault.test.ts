@@ -55,6 +55,14 @@ describe.runIf(haveRealPg())('database faults (real PostgreSQL)', () => {
     await handle?.disconnect();
     await db?.drop();
   });
+  /** A client whose pool has a single connection, so one busy query makes the next wait. */
+  const oneConnectionClient = (connectionTimeoutMillis: number) =>
+    createPrismaClient(PrismaClient, {
+      databaseUrl: db.url,
+      schema: 'fixture',
+      poolSize: 1,
+      connectionTimeoutMillis,
+    });
 
   it('recovers after every pool connection was terminated, without a new client', async () => {
     const client = handle.client;
@@ -101,12 +109,7 @@ describe.runIf(haveRealPg())('database faults (real PostgreSQL)', () => {
   });
 
   it('gives up waiting for a pool connection after connectionTimeoutMillis', async () => {
-    const small = createPrismaClient(PrismaClient, {
-      databaseUrl: db.url,
-      schema: 'fixture',
-      poolSize: 1,
-      connectionTimeoutMillis: 300,
-    });
+    const small = oneConnectionClient(300);
     try {
       const busy = settle(small.client.$queryRaw`SELECT pg_sleep(1)::text AS slept`);
       await new Promise((r) => setTimeout(r, 100));
@@ -125,12 +128,7 @@ describe.runIf(haveRealPg())('database faults (real PostgreSQL)', () => {
   });
 
   it('an interactive transaction that cannot start in time, or outlives its timeout, is recognised and writes nothing', async () => {
-    const small = createPrismaClient(PrismaClient, {
-      databaseUrl: db.url,
-      schema: 'fixture',
-      poolSize: 1,
-      connectionTimeoutMillis: 2000,
-    });
+    const small = oneConnectionClient(2000);
     try {
       const holding = settle(
         small.client.$transaction(async (tx) => tx.$queryRaw`SELECT pg_sleep(1)::text AS slept`),
