@@ -2,7 +2,6 @@
 // disabling end the user's sessions in the same transaction, so they take effect on the next
 // request; the platform never loses its last active admin.
 import { type Identity, problems, type Role } from '@elwosa/runtime';
-import type { User } from '../generated/prisma/client.js';
 import { type Tx, toUserDto } from '../store/db.js';
 import { forgetCachedApiKeys } from './api-keys.js';
 import type { AuditRecord } from './audited-changes.js';
@@ -51,8 +50,7 @@ export async function setRoles(
 ) {
   const user = await findUser(ctx, userId);
   const next = [...new Set<string>(roles.includes('user') ? roles : [...roles, 'user'])].sort();
-  let updated: User = user;
-  await revokeSessions(ctx, client, {
+  const { changed } = await revokeSessions(ctx, client, {
     userId,
     reason: 'roles-changed',
     before: async (tx) => {
@@ -61,7 +59,7 @@ export async function setRoles(
         if ((await otherActiveAdmins(tx, userId)) === 0)
           throw problems.conflict('the last admin cannot lose the admin role');
       }
-      updated = await tx.user.update({ where: { id: userId }, data: { roles: next } });
+      return tx.user.update({ where: { id: userId }, data: { roles: next } });
     },
     describe: () => ({
       audit: {
@@ -74,7 +72,7 @@ export async function setRoles(
     }),
   });
   await forgetCachedApiKeys(ctx, userId);
-  return toUserDto(updated);
+  return toUserDto(changed);
 }
 
 /** Disabling ends the user's sessions in the same transaction; the last active admin stays. */
@@ -105,15 +103,12 @@ export async function setDisabled(
   });
   // Enabling revokes nothing: a disabled user has no live session.
   if (!disabled) return toUserDto(await ctx.audit.commit(client, change, record));
-  let updated: User = user;
-  await revokeSessions(ctx, client, {
+  const { changed } = await revokeSessions(ctx, client, {
     userId,
     reason: 'user-disabled',
-    before: async (tx) => {
-      updated = await change(tx);
-    },
+    before: change,
     describe: record,
   });
   await forgetCachedApiKeys(ctx, userId);
-  return toUserDto(updated);
+  return toUserDto(changed);
 }

@@ -19,6 +19,8 @@ export interface AuditRecord {
 export interface CommitOptions<T> {
   /** Cache writes that follow the commit; the event is published even when they fail. */
   afterCommit?: (result: T) => Promise<void>;
+  /** The transaction's timeout in ms (Prisma's default otherwise). */
+  timeout?: number;
 }
 
 export interface AuditedChanges {
@@ -33,13 +35,6 @@ export interface AuditedChanges {
     describe: (result: T) => AuditRecord | undefined,
     options?: CommitOptions<T>,
   ): Promise<T>;
-  /** Writes the record with `tx`, for a change that runs its own transaction; publish the result after it commits. */
-  stage(tx: Tx, client: AuditContext, record: AuditRecord): Promise<OutboxEvent | undefined>;
-  /**
-   * Publishes a committed event and removes it from the outbox. Never throws: a failed publish
-   * is left to the relay at once.
-   */
-  publish(event: OutboxEvent | undefined): Promise<void>;
 }
 
 export interface AuditedChangesOptions {
@@ -55,6 +50,7 @@ export function createAuditedChanges(options: AuditedChangesOptions): AuditedCha
   const { db, cache, logger } = options;
   const now = options.now ?? (() => new Date());
 
+  /** Writes the audit entry and the event's outbox row with `tx`; returns the event to publish. */
   async function stage(tx: Tx, client: AuditContext, record: AuditRecord): Promise<OutboxEvent | undefined> {
     await auditWrite(tx, client, record.audit);
     if (!record.event) return undefined;
@@ -69,6 +65,7 @@ export function createAuditedChanges(options: AuditedChangesOptions): AuditedCha
     return stored;
   }
 
+  /** Publishes a committed event and removes it; never throws: a failed publish is left to the relay at once. */
   async function publish(event: OutboxEvent | undefined): Promise<void> {
     if (!event) return;
     try {
@@ -91,14 +88,15 @@ export function createAuditedChanges(options: AuditedChangesOptions): AuditedCha
   }
 
   return {
-    stage,
-    publish,
     async commit(client, change, describe, commitOptions = {}) {
-      const { result, event } = await db.$transaction(async (tx) => {
-        const result = await change(tx);
-        const record = describe(result);
-        return { result, event: record ? await stage(tx, client, record) : undefined };
-      });
+      const { result, event } = await db.$transaction(
+        async (tx) => {
+          const result = await change(tx);
+          const record = describe(result);
+          return { result, event: record ? await stage(tx, client, record) : undefined };
+        },
+        commitOptions.timeout === undefined ? undefined : { timeout: commitOptions.timeout },
+      );
       try {
         await commitOptions.afterCommit?.(result);
       } finally {

@@ -8,7 +8,6 @@ import { problems } from '@elwosa/runtime';
 import { newRefreshToken, sha256Hex } from '../crypto/tokens.js';
 import type { User } from '../generated/prisma/client.js';
 import { type Tx, toUserDto } from '../store/db.js';
-import type { OutboxEvent } from '../store/security-outbox.js';
 import { revokeSessionRows, type SessionFilter } from '../store/session-revocations.js';
 import type { AuditRecord } from './audited-changes.js';
 import type { AuthContext, ClientInfo } from './context.js';
@@ -92,15 +91,10 @@ type RotationOutcome =
       refreshToken: string;
       refreshExpiresAt: Date;
     }
-  | { kind: 'reuse'; revoked: string[]; event: OutboxEvent | undefined }
+  | { kind: 'reuse'; userId: string; sessionId: string; revoked: string[] }
   | { kind: 'rejected' };
 
-async function rotateInTx(
-  tx: Tx,
-  ctx: AuthContext,
-  presented: string,
-  client: ClientInfo,
-): Promise<RotationOutcome> {
+async function rotateInTx(tx: Tx, ctx: AuthContext, presented: string): Promise<RotationOutcome> {
   const token = await tx.refreshToken.findUnique({ where: { tokenHash: sha256Hex(presented) } });
   if (!token) return { kind: 'rejected' };
   // Serialise every refresh of this family.
@@ -125,7 +119,7 @@ async function rotateInTx(
     case 'reject':
       return { kind: 'rejected' };
     case 'revoke-family': {
-      // The revocation, its audit entry and the user's alert commit together.
+      // The revocation commits with its audit entry and the user's alert (refreshSession).
       const revoked = await revokeSessionRows(
         tx,
         session.userId,
@@ -133,20 +127,7 @@ async function rotateInTx(
         { only: session.id },
         now,
       );
-      const event = await ctx.audit.stage(tx, client, {
-        audit: {
-          event: 'refresh.reuse_detected',
-          outcome: 'failure',
-          userId: session.userId,
-          details: { sessionId: session.id },
-        },
-        event: {
-          type: 'refresh.reuse_detected',
-          userId: session.userId,
-          data: { sessionId: session.id, ip: client.ip },
-        },
-      });
-      return { kind: 'reuse', revoked, event };
+      return { kind: 'reuse', userId: session.userId, sessionId: session.id, revoked };
     }
     case 'rotate-within-grace':
       // Retire the sibling minted by the first use, so only the newest child lives.
@@ -185,16 +166,32 @@ export async function refreshSession(
   presented: string,
   client: ClientInfo,
 ): Promise<TokenPair> {
-  const outcome = await ctx.db.$transaction((tx) => rotateInTx(tx, ctx, presented, client), {
-    timeout: 10_000,
-  });
+  const outcome = await ctx.audit.commit(
+    client,
+    (tx) => rotateInTx(tx, ctx, presented),
+    (o) =>
+      o.kind === 'reuse'
+        ? {
+            audit: {
+              event: 'refresh.reuse_detected',
+              outcome: 'failure',
+              userId: o.userId,
+              details: { sessionId: o.sessionId },
+            },
+            event: {
+              type: 'refresh.reuse_detected',
+              userId: o.userId,
+              data: { sessionId: o.sessionId, ip: client.ip },
+            },
+          }
+        : undefined,
+    {
+      timeout: 10_000,
+      afterCommit: (o) => (o.kind === 'reuse' ? tombstoneSessions(ctx, o.revoked) : Promise.resolve()),
+    },
+  );
   if (outcome.kind === 'rejected') throw problems.unauthorized('invalid refresh token');
   if (outcome.kind === 'reuse') {
-    try {
-      await tombstoneSessions(ctx, outcome.revoked);
-    } finally {
-      await ctx.audit.publish(outcome.event);
-    }
     throw problems.unauthorized('invalid refresh token');
   }
   await ctx.liveness.markActive(outcome.sessionId, outcome.user.id, outcome.sessionExpiresAt);
@@ -204,27 +201,35 @@ export async function refreshSession(
 /**
  * Revokes the user's sessions matching `filter` (all, all but `keep`, only `only`) after
  * `before` (the change that causes it), with the audit record `describe` makes of the revoked
- * ids, in one transaction; then writes their tombstones. Resolves the revoked ids.
+ * ids, in one transaction; then writes their tombstones. Resolves the revoked ids and what
+ * `before` resolved.
  */
-export function revokeSessions(
+export async function revokeSessions<Changed = void>(
   ctx: Pick<AuthContext, 'audit' | 'db' | 'liveness' | 'logger'>,
   client: ClientInfo,
   revocation: {
     userId: string;
     reason: string;
     filter?: SessionFilter;
-    before?: (tx: Tx) => Promise<unknown>;
+    before?: (tx: Tx) => Promise<Changed>;
     describe: (revoked: string[]) => AuditRecord | undefined;
   },
-): Promise<string[]> {
+): Promise<{ revoked: string[]; changed: Changed }> {
   return ctx.audit.commit(
     client,
     async (tx) => {
-      await revocation.before?.(tx);
-      return revokeSessionRows(tx, revocation.userId, revocation.reason, revocation.filter ?? {}, new Date());
+      const changed = (await revocation.before?.(tx)) as Changed;
+      const revoked = await revokeSessionRows(
+        tx,
+        revocation.userId,
+        revocation.reason,
+        revocation.filter ?? {},
+        new Date(),
+      );
+      return { revoked, changed };
     },
-    revocation.describe,
-    { afterCommit: (revoked) => tombstoneSessions(ctx, revoked) },
+    ({ revoked }) => revocation.describe(revoked),
+    { afterCommit: ({ revoked }) => tombstoneSessions(ctx, revoked) },
   );
 }
 
