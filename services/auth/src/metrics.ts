@@ -6,6 +6,7 @@ export interface AuthMetrics {
   securityEventsRelayed: Counter;
   securityEventRelayRuns: Counter<'outcome'>;
   sessionTombstonesRepaired: Counter;
+  apiKeyCachesRepaired: Counter;
 }
 
 export function createAuthMetrics(registry: Registry): AuthMetrics {
@@ -22,13 +23,18 @@ export function createAuthMetrics(registry: Registry): AuthMetrics {
     }),
     securityEventRelayRuns: new Counter({
       name: 'auth_security_event_relay_runs_total',
-      help: 'Relay job ticks (security events and session tombstones): ran (this replica held the interval lock), skipped or failed',
+      help: 'Relay job ticks (security events, session tombstones, API key cache entries): ran (this replica held the interval lock), skipped or failed',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
     sessionTombstonesRepaired: new Counter({
       name: 'auth_session_tombstones_repaired_total',
       help: 'Revoked sessions whose cache tombstone the relay job wrote (the cache write after the revocation failed, or the process died before it)',
+      registers: [registry],
+    }),
+    apiKeyCachesRepaired: new Counter({
+      name: 'auth_api_key_caches_repaired_total',
+      help: 'API keys whose cache entry the relay job rewrote after a revocation, role change or disabling (the cache write after the commit failed, or the process died before it)',
       registers: [registry],
     }),
   };

@@ -2,9 +2,6 @@
 // tombstones reach the shared cache after the commit, and a tombstone that never got there (the
 // cache failed, or the process died after the commit) is written by the repair. Real PostgreSQL
 // when reachable, embedded PGlite always; the migration's backfill on the real one.
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   activeSessionKey,
   type CacheBus,
@@ -20,6 +17,7 @@ import { haveRealPg } from '../../../test-support/backends.ts';
 import { overrideCache } from '../../../test-support/cache-overrides.ts';
 import { createTestDatabase } from '../../../test-support/db.ts';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
+import { migrationsBefore } from '../../../test-support/migrations-before.ts';
 import { createAuditedChanges } from '../src/domain/audited-changes.js';
 import { tombstoneUncachedRevocations } from '../src/domain/revocations.js';
 import { SessionLiveness } from '../src/domain/session-liveness.js';
@@ -147,14 +145,13 @@ describe.each(databaseKinds())('session revocations (%s)', (kind) => {
 describe.runIf(haveRealPg())('session revocation migration', () => {
   it('counts revocations made before it as tombstoned, so the repair leaves them alone', async () => {
     const database = await createTestDatabase();
-    const previous = await mkdtemp(join(tmpdir(), 'elwosa-auth-migrations-'));
+    const previous = await migrationsBefore(authMigrationsDir, 'session_revocation_cached');
     try {
-      const all = (await readdir(authMigrationsDir)).sort();
-      const last = all.at(-1)!;
-      expect(last).toMatch(/_session_revocation_cached$/);
-      for (const name of all.slice(0, -1))
-        await cp(join(authMigrationsDir, name), join(previous, name), { recursive: true });
-      await runMigrations({ connectionString: database.url, schema: AUTH_SCHEMA, migrationsDir: previous });
+      await runMigrations({
+        connectionString: database.url,
+        schema: AUTH_SCHEMA,
+        migrationsDir: previous.dir,
+      });
       const pg = (await import('pg')).default;
       const raw = new pg.Client({ connectionString: database.url });
       await raw.connect();
@@ -191,7 +188,7 @@ describe.runIf(haveRealPg())('session revocation migration', () => {
         await cache.close();
       }
     } finally {
-      await rm(previous, { recursive: true, force: true });
+      await previous.remove();
       await database.drop();
     }
   });

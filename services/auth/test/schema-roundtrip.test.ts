@@ -85,5 +85,19 @@ describe.each(databaseKinds())('auth schema round trip (%s)', (kind) => {
       },
     });
     expect(await db.securityEventOutbox.findUniqueOrThrow({ where: { id: outboxed.id } })).toEqual(outboxed);
+    const apiKey = await db.apiKey.create({
+      data: {
+        userId: user.id,
+        name: 'ci',
+        keyHash: 'c'.repeat(64),
+        prefix: 'elw_abcdefgh',
+        createdAt: now,
+        expiresAt: now,
+        lastUsedAt: now,
+        revokedAt: now,
+        cacheStaleAt: now,
+      },
+    });
+    expect(await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(apiKey);
   });
 });

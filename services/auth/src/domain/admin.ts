@@ -2,8 +2,9 @@
 // disabling end the user's sessions in the same transaction, so they take effect on the next
 // request; the platform never loses its last active admin.
 import { type Identity, problems, type Role } from '@elwosa/runtime';
+import { markUserApiKeysStale } from '../store/api-key-cache-marks.js';
 import { type Tx, toUserDto } from '../store/db.js';
-import { forgetCachedApiKeys } from './api-keys.js';
+import { settleApiKeyCache } from './api-key-cache.js';
 import type { AuditRecord } from './audited-changes.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { revokeSessions } from './sessions.js';
@@ -38,8 +39,9 @@ function otherActiveAdmins(tx: Tx, userId: string): Promise<number> {
 }
 
 /**
- * The new roles, the end of the user's sessions (their tokens carry the old roles), and the audit
- * entry commit together; cached API keys (which carry roles too) are forgotten after the commit.
+ * The new roles, the end of the user's sessions (their tokens carry the old roles), the stale
+ * marks of the user's API keys (their cached resolutions carry roles too) and the audit entry
+ * commit together; the keys' cache entries are rewritten after the commit (api-key-cache.ts).
  */
 export async function setRoles(
   ctx: AdminContext,
@@ -49,6 +51,7 @@ export async function setRoles(
   client: ClientInfo,
 ) {
   const user = await findUser(ctx, userId);
+  const now = new Date();
   const next = [...new Set<string>(roles.includes('user') ? roles : [...roles, 'user'])].sort();
   const { changed } = await revokeSessions(ctx, client, {
     userId,
@@ -59,8 +62,10 @@ export async function setRoles(
         if ((await otherActiveAdmins(tx, userId)) === 0)
           throw problems.conflict('the last admin cannot lose the admin role');
       }
-      return tx.user.update({ where: { id: userId }, data: { roles: next } });
+      const updated = await tx.user.update({ where: { id: userId }, data: { roles: next } });
+      return { user: updated, keys: await markUserApiKeysStale(tx, userId, now) };
     },
+    afterCommit: ({ keys }) => settleApiKeyCache(ctx, keys, now),
     describe: () => ({
       audit: {
         event: 'role.changed',
@@ -71,11 +76,13 @@ export async function setRoles(
       },
     }),
   });
-  await forgetCachedApiKeys(ctx, userId);
-  return toUserDto(changed);
+  return toUserDto(changed.user);
 }
 
-/** Disabling ends the user's sessions in the same transaction; the last active admin stays. */
+/**
+ * Disabling ends the user's sessions and marks their API keys' cache entries stale in the same
+ * transaction; the last active admin stays.
+ */
 export async function setDisabled(
   ctx: AdminContext,
   actor: Identity,
@@ -101,14 +108,16 @@ export async function setDisabled(
       actorId: actor.userId,
     },
   });
-  // Enabling revokes nothing: a disabled user has no live session.
+  // Enabling revokes nothing and leaves no cached key wrong: a disabled user has no live session,
+  // and the lookup of a disabled user's key caches nothing.
   if (!disabled) return toUserDto(await ctx.audit.commit(client, change, record));
+  const now = new Date();
   const { changed } = await revokeSessions(ctx, client, {
     userId,
     reason: 'user-disabled',
-    before: change,
+    before: async (tx) => ({ user: await change(tx), keys: await markUserApiKeysStale(tx, userId, now) }),
     describe: record,
+    afterCommit: ({ keys }) => settleApiKeyCache(ctx, keys, now),
   });
-  await forgetCachedApiKeys(ctx, userId);
-  return toUserDto(changed);
+  return toUserDto(changed.user);
 }

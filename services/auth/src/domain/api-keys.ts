@@ -5,18 +5,18 @@ import { randomBytes } from 'node:crypto';
 import {
   API_KEY_CACHE_TTL_MS,
   API_KEY_PREFIX,
-  API_KEY_TOMBSTONE,
   apiKeyCacheKey,
   apiKeyHash,
   type Identity,
   problems,
   type ResolvedApiKey,
 } from '@elwosa/runtime';
+import { revokeApiKeyRow } from '../store/api-key-cache-marks.js';
+import { settleApiKeyCache } from './api-key-cache.js';
 import type { AuthContext, ClientInfo } from './context.js';
 
 export const MAX_KEYS_PER_USER = 20;
 const DISPLAY_PREFIX_LENGTH = 12;
-const TOMBSTONE_TTL_MS = 7 * 24 * 3600_000;
 
 function toDto(key: {
   id: string;
@@ -41,8 +41,11 @@ const activeWhere = (now: Date) => ({
   OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
 });
 
+/** What creating, revoking and resolving keys need of the service. */
+export type ApiKeyContext = Pick<AuthContext, 'audit' | 'cache' | 'db' | 'logger'>;
+
 export async function createApiKey(
-  ctx: AuthContext,
+  ctx: ApiKeyContext,
   identity: Identity,
   input: { name: string; expiresInDays?: number | undefined },
   client: ClientInfo,
@@ -86,54 +89,63 @@ export async function listApiKeys(ctx: AuthContext, identity: Identity) {
 }
 
 export async function revokeApiKey(
-  ctx: AuthContext,
+  ctx: ApiKeyContext,
   identity: Identity,
   keyId: string,
   client: ClientInfo,
 ): Promise<void> {
-  const key = await ctx.db.apiKey.findFirst({
-    where: { id: keyId, userId: identity.userId, revokedAt: null },
-  });
-  if (!key) throw problems.notFound('no such API key');
+  const now = new Date();
   await ctx.audit.commit(
     client,
-    (tx) => tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } }),
+    async (tx) => {
+      const key = await revokeApiKeyRow(tx, identity.userId, keyId, now);
+      if (!key) throw problems.notFound('no such API key');
+      return key;
+    },
     () => ({
       audit: { event: 'api_key.revoked', outcome: 'success', userId: identity.userId, details: { keyId } },
     }),
-    {
-      afterCommit: () =>
-        ctx.cache.set(apiKeyCacheKey(key.keyHash), API_KEY_TOMBSTONE, { ttlMs: TOMBSTONE_TTL_MS }),
-    },
+    { afterCommit: (key) => settleApiKeyCache(ctx, [key], now) },
   );
 }
 
-/** The owner and current roles of an active key, refilling the verifiers' cache. */
-export async function resolveApiKey(ctx: AuthContext, hash: string): Promise<ResolvedApiKey | undefined> {
-  const now = new Date();
+/** The owner and current roles of an active key, or undefined. */
+async function readActiveKey(ctx: Pick<AuthContext, 'db'>, hash: string, now: Date) {
   const key = await ctx.db.apiKey.findFirst({
     where: { keyHash: hash, ...activeWhere(now) },
     include: { user: true },
   });
   if (!key || key.user.disabledAt) return undefined;
   const resolved: ResolvedApiKey = { keyId: key.id, userId: key.userId, roles: key.user.roles };
-  const ttlMs = Math.min(
-    API_KEY_CACHE_TTL_MS,
-    key.expiresAt ? key.expiresAt.getTime() - now.getTime() : Number.POSITIVE_INFINITY,
-  );
-  await ctx.cache.setIfAbsent(apiKeyCacheKey(hash), JSON.stringify(resolved), Math.max(1000, ttlMs));
-  await ctx.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
-  return resolved;
+  return { resolved, expiresAt: key.expiresAt };
 }
 
-/** After a role change or disabling: cached resolutions of the user's keys are dropped. */
-export async function forgetCachedApiKeys(
-  ctx: Pick<AuthContext, 'cache' | 'db'>,
-  userId: string,
-): Promise<void> {
-  const keys = await ctx.db.apiKey.findMany({
-    where: { userId, revokedAt: null },
-    select: { keyHash: true },
-  });
-  await Promise.all(keys.map((k) => ctx.cache.del(apiKeyCacheKey(k.keyHash))));
+const sameResolution = (a: ResolvedApiKey, b: ResolvedApiKey | undefined) =>
+  b !== undefined && a.keyId === b.keyId && a.userId === b.userId && a.roles.join() === b.roles.join();
+
+/**
+ * The owner and current roles of an active key, refilling the verifiers' cache (never over a
+ * tombstone). A change that commits between the read and the refill (a role change, disabling,
+ * revocation) has already rewritten the entry by the time the refill lands, so the key is read
+ * once more after the refill and the entry dropped if it no longer holds.
+ */
+export async function resolveApiKey(ctx: ApiKeyContext, hash: string): Promise<ResolvedApiKey | undefined> {
+  const now = new Date();
+  const active = await readActiveKey(ctx, hash, now);
+  if (!active) return undefined;
+  const { resolved, expiresAt } = active;
+  const ttlMs = Math.min(
+    API_KEY_CACHE_TTL_MS,
+    expiresAt ? expiresAt.getTime() - now.getTime() : Number.POSITIVE_INFINITY,
+  );
+  const cacheKey = apiKeyCacheKey(hash);
+  if (await ctx.cache.setIfAbsent(cacheKey, JSON.stringify(resolved), Math.max(1000, ttlMs))) {
+    const current = await readActiveKey(ctx, hash, new Date());
+    if (!sameResolution(resolved, current?.resolved)) {
+      await ctx.cache.del(cacheKey);
+      return current?.resolved;
+    }
+  }
+  await ctx.db.apiKey.update({ where: { id: resolved.keyId }, data: { lastUsedAt: now } });
+  return resolved;
 }

@@ -213,6 +213,8 @@ export async function revokeSessions<Changed = void>(
     filter?: SessionFilter;
     before?: (tx: Tx) => Promise<Changed>;
     describe: (revoked: string[]) => AuditRecord | undefined;
+    /** Further cache writes after the commit (alongside the tombstones) for what `before` changed. */
+    afterCommit?: (changed: Changed) => Promise<void>;
   },
 ): Promise<{ revoked: string[]; changed: Changed }> {
   return ctx.audit.commit(
@@ -229,7 +231,11 @@ export async function revokeSessions<Changed = void>(
       return { revoked, changed };
     },
     ({ revoked }) => revocation.describe(revoked),
-    { afterCommit: ({ revoked }) => tombstoneSessions(ctx, revoked) },
+    {
+      afterCommit: async ({ revoked, changed }) => {
+        await Promise.all([tombstoneSessions(ctx, revoked), revocation.afterCommit?.(changed)]);
+      },
+    },
   );
 }
 
