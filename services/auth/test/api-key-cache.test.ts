@@ -11,25 +11,22 @@ import {
   type CacheBus,
   CacheUnavailableError,
   createLogger,
-  createPrismaClient,
   identityFromClaims,
   MemoryCacheBus,
   MemoryStore,
-  runMigrations,
 } from '@elwosa/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { haveRealPg } from '../../../test-support/backends.ts';
 import { overrideCache } from '../../../test-support/cache-overrides.ts';
-import { createTestDatabase } from '../../../test-support/db.ts';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { migrationsBefore } from '../../../test-support/migrations-before.ts';
+import { checkUpgrade } from '../../../test-support/upgrade-check.ts';
 import { setDisabled, setRoles } from '../src/domain/admin.js';
 import { repairStaleApiKeyCaches } from '../src/domain/api-key-cache.js';
 import { createApiKey, resolveApiKey, revokeApiKey } from '../src/domain/api-keys.js';
 import { createAuditedChanges } from '../src/domain/audited-changes.js';
 import { SessionLiveness } from '../src/domain/session-liveness.js';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { AUTH_SCHEMA, authDatabase, authMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { authDatabase } from '../src/service.js';
 import { markUserApiKeysStale, revokeApiKeyRow } from '../src/store/api-key-cache-marks.js';
 
 const client = { ip: '203.0.113.10', userAgent: 'test', requestId: 'req-api-key-cache' };
@@ -192,53 +189,25 @@ describe.each(databaseKinds())('API key cache entries (%s)', (kind) => {
 
 describe.runIf(haveRealPg())('API key cache migration', () => {
   it('adds the mark unset to the keys the previous version wrote, so the repair leaves them alone', async () => {
-    const database = await createTestDatabase();
-    const previous = await migrationsBefore(authMigrationsDir, 'api_key_cache_stale');
-    try {
-      await runMigrations({
-        connectionString: database.url,
-        schema: AUTH_SCHEMA,
-        migrationsDir: previous.dir,
-      });
-      const pg = (await import('pg')).default;
-      const raw = new pg.Client({ connectionString: database.url });
-      await raw.connect();
-      try {
-        // What the previous version wrote: one revoked key, one live.
-        await raw.query(`
-          INSERT INTO auth.users (id, email, name, password_hash, updated_at)
-               VALUES ('00000000-0000-4000-a000-00000000a001', 'old@example.com', 'Old', 'x', now());
-          INSERT INTO auth.api_keys (id, user_id, name, key_hash, prefix, revoked_at)
-               VALUES ('00000000-0000-4000-a000-00000000c001', '00000000-0000-4000-a000-00000000a001', 'old', 'hash-1', 'elw_1', now()),
-                      ('00000000-0000-4000-a000-00000000c002', '00000000-0000-4000-a000-00000000a001', 'live', 'hash-2', 'elw_2', NULL);`);
-      } finally {
-        await raw.end();
-      }
-      await runMigrations({
-        connectionString: database.url,
-        schema: AUTH_SCHEMA,
-        migrationsDir: authMigrationsDir,
-      });
-      const handle = createPrismaClient(PrismaClient, {
-        databaseUrl: database.url,
-        schema: AUTH_SCHEMA,
-        poolSize: 2,
-      });
+    // What the previous version wrote: one revoked key, one live.
+    const previousRows = `
+      INSERT INTO auth.users (id, email, name, password_hash, updated_at)
+           VALUES ('00000000-0000-4000-a000-00000000a001', 'old@example.com', 'Old', 'x', now());
+      INSERT INTO auth.api_keys (id, user_id, name, key_hash, prefix, revoked_at)
+           VALUES ('00000000-0000-4000-a000-00000000c001', '00000000-0000-4000-a000-00000000a001', 'old', 'hash-1', 'elw_1', now()),
+                  ('00000000-0000-4000-a000-00000000c002', '00000000-0000-4000-a000-00000000a001', 'live', 'hash-2', 'elw_2', NULL);`;
+    await checkUpgrade(authDatabase, 'api_key_cache_stale', previousRows, async (db) => {
       const cache = new MemoryCacheBus({ store: new MemoryStore() });
       try {
-        const keys = await handle.client.apiKey.findMany({ orderBy: { id: 'asc' } });
+        const keys = await db.apiKey.findMany({ orderBy: { id: 'asc' } });
         expect(keys.map((k) => [k.name, k.cacheStaleAt])).toEqual([
           ['old', null],
           ['live', null],
         ]);
-        expect(await repairStaleApiKeyCaches({ db: handle.client, cache })).toBe(0);
+        expect(await repairStaleApiKeyCaches({ db, cache })).toBe(0);
       } finally {
-        await handle.disconnect();
         await cache.close();
       }
-    } finally {
-      await previous.remove();
-      await database.drop();
-    }
+    });
   });
 });

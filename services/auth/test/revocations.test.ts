@@ -7,23 +7,20 @@ import {
   type CacheBus,
   CacheUnavailableError,
   createLogger,
-  createPrismaClient,
   MemoryCacheBus,
   MemoryStore,
-  runMigrations,
 } from '@elwosa/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { haveRealPg } from '../../../test-support/backends.ts';
 import { overrideCache } from '../../../test-support/cache-overrides.ts';
-import { createTestDatabase } from '../../../test-support/db.ts';
 import { databaseKinds, useMigratedClient } from '../../../test-support/migrated-client.ts';
-import { migrationsBefore } from '../../../test-support/migrations-before.ts';
+import { checkUpgrade } from '../../../test-support/upgrade-check.ts';
 import { createAuditedChanges } from '../src/domain/audited-changes.js';
 import { tombstoneUncachedRevocations } from '../src/domain/revocations.js';
 import { SessionLiveness } from '../src/domain/session-liveness.js';
 import { revokeSessions } from '../src/domain/sessions.js';
-import { PrismaClient } from '../src/generated/prisma/client.js';
-import { AUTH_SCHEMA, authDatabase, authMigrationsDir } from '../src/service.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { authDatabase } from '../src/service.js';
 import { revokeSessionRows } from '../src/store/session-revocations.js';
 
 const client = { ip: '203.0.113.9', userAgent: 'test', requestId: 'req-revocations' };
@@ -144,52 +141,22 @@ describe.each(databaseKinds())('session revocations (%s)', (kind) => {
 
 describe.runIf(haveRealPg())('session revocation migration', () => {
   it('counts revocations made before it as tombstoned, so the repair leaves them alone', async () => {
-    const database = await createTestDatabase();
-    const previous = await migrationsBefore(authMigrationsDir, 'session_revocation_cached');
-    try {
-      await runMigrations({
-        connectionString: database.url,
-        schema: AUTH_SCHEMA,
-        migrationsDir: previous.dir,
-      });
-      const pg = (await import('pg')).default;
-      const raw = new pg.Client({ connectionString: database.url });
-      await raw.connect();
-      try {
-        // What the previous version wrote: one revoked session, one live.
-        await raw.query(`
-          INSERT INTO auth.users (id, email, name, password_hash, updated_at)
-               VALUES ('00000000-0000-4000-a000-00000000a001', 'old@example.com', 'Old', 'x', now());
-          INSERT INTO auth.sessions (id, user_id, expires_at, revoked_at)
-               VALUES ('00000000-0000-4000-a000-00000000b001', '00000000-0000-4000-a000-00000000a001', now() + interval '1 hour', now()),
-                      ('00000000-0000-4000-a000-00000000b002', '00000000-0000-4000-a000-00000000a001', now() + interval '1 hour', NULL);`);
-      } finally {
-        await raw.end();
-      }
-      await runMigrations({
-        connectionString: database.url,
-        schema: AUTH_SCHEMA,
-        migrationsDir: authMigrationsDir,
-      });
-      const handle = createPrismaClient(PrismaClient, {
-        databaseUrl: database.url,
-        schema: AUTH_SCHEMA,
-        poolSize: 2,
-      });
+    // What the previous version wrote: one revoked session, one live.
+    const previousRows = `
+      INSERT INTO auth.users (id, email, name, password_hash, updated_at)
+           VALUES ('00000000-0000-4000-a000-00000000a001', 'old@example.com', 'Old', 'x', now());
+      INSERT INTO auth.sessions (id, user_id, expires_at, revoked_at)
+           VALUES ('00000000-0000-4000-a000-00000000b001', '00000000-0000-4000-a000-00000000a001', now() + interval '1 hour', now()),
+                  ('00000000-0000-4000-a000-00000000b002', '00000000-0000-4000-a000-00000000a001', now() + interval '1 hour', NULL);`;
+    await checkUpgrade(authDatabase, 'session_revocation_cached', previousRows, async (db) => {
       const cache = new MemoryCacheBus({ store: new MemoryStore() });
       try {
-        const sessions = await handle.client.session.findMany({ orderBy: { id: 'asc' } });
+        const sessions = await db.session.findMany({ orderBy: { id: 'asc' } });
         expect(sessions.map((s) => s.revocationCachedAt !== null)).toEqual([true, false]);
-        expect(
-          await tombstoneUncachedRevocations({ db: handle.client, liveness: new SessionLiveness(cache) }),
-        ).toBe(0);
+        expect(await tombstoneUncachedRevocations({ db, liveness: new SessionLiveness(cache) })).toBe(0);
       } finally {
-        await handle.disconnect();
         await cache.close();
       }
-    } finally {
-      await previous.remove();
-      await database.drop();
-    }
+    });
   });
 });
