@@ -39,6 +39,36 @@ function otherActiveAdmins(tx: Tx, userId: string): Promise<number> {
 }
 
 /**
+ * Commits `change` (a change to the user's roles or standing) with the end of the user's sessions,
+ * the stale marks of the user's API keys and the audit entry; after the commit the sessions'
+ * tombstones and the keys' cache entries are written (revocations.ts, api-key-cache.ts).
+ */
+async function endUserCredentials<Changed>(
+  ctx: AdminContext,
+  client: ClientInfo,
+  revocation: {
+    userId: string;
+    reason: string;
+    change: (tx: Tx) => Promise<Changed>;
+    describe: () => AuditRecord;
+  },
+): Promise<Changed> {
+  const { userId } = revocation;
+  const now = new Date();
+  const { changed } = await revokeSessions(ctx, client, {
+    userId,
+    reason: revocation.reason,
+    before: async (tx) => ({
+      result: await revocation.change(tx),
+      keys: await markUserApiKeysStale(tx, userId, now),
+    }),
+    describe: revocation.describe,
+    afterCommit: ({ keys }) => settleApiKeyCache(ctx, keys, now),
+  });
+  return changed.result;
+}
+
+/**
  * The new roles, the end of the user's sessions (their tokens carry the old roles), the stale
  * marks of the user's API keys (their cached resolutions carry roles too) and the audit entry
  * commit together; the keys' cache entries are rewritten after the commit (api-key-cache.ts).
@@ -51,21 +81,18 @@ export async function setRoles(
   client: ClientInfo,
 ) {
   const user = await findUser(ctx, userId);
-  const now = new Date();
   const next = [...new Set<string>(roles.includes('user') ? roles : [...roles, 'user'])].sort();
-  const { changed } = await revokeSessions(ctx, client, {
+  const changed = await endUserCredentials(ctx, client, {
     userId,
     reason: 'roles-changed',
-    before: async (tx) => {
+    change: async (tx) => {
       if (user.roles.includes('admin') && !next.includes('admin')) {
         await lockAdmins(tx);
         if ((await otherActiveAdmins(tx, userId)) === 0)
           throw problems.conflict('the last admin cannot lose the admin role');
       }
-      const updated = await tx.user.update({ where: { id: userId }, data: { roles: next } });
-      return { user: updated, keys: await markUserApiKeysStale(tx, userId, now) };
+      return tx.user.update({ where: { id: userId }, data: { roles: next } });
     },
-    afterCommit: ({ keys }) => settleApiKeyCache(ctx, keys, now),
     describe: () => ({
       audit: {
         event: 'role.changed',
@@ -76,7 +103,7 @@ export async function setRoles(
       },
     }),
   });
-  return toUserDto(changed.user);
+  return toUserDto(changed);
 }
 
 /**
@@ -111,13 +138,7 @@ export async function setDisabled(
   // Enabling revokes nothing and leaves no cached key wrong: a disabled user has no live session,
   // and the lookup of a disabled user's key caches nothing.
   if (!disabled) return toUserDto(await ctx.audit.commit(client, change, record));
-  const now = new Date();
-  const { changed } = await revokeSessions(ctx, client, {
-    userId,
-    reason: 'user-disabled',
-    before: async (tx) => ({ user: await change(tx), keys: await markUserApiKeysStale(tx, userId, now) }),
-    describe: record,
-    afterCommit: ({ keys }) => settleApiKeyCache(ctx, keys, now),
-  });
-  return toUserDto(changed.user);
+  return toUserDto(
+    await endUserCredentials(ctx, client, { userId, reason: 'user-disabled', change, describe: record }),
+  );
 }
