@@ -55,18 +55,18 @@ export async function openMigratedClient<T extends PrismaClientLike>(
 }
 
 /**
- * Inside a describe: opens the migrated client before its tests (handing it to `use`) and
+ * Inside a describe: opens the migrated client before its tests (handing it and its pool to `use`) and
  * closes it and drops the database after them.
  */
 export function useMigratedClient<T extends PrismaClientLike>(
   kind: DatabaseKind,
   service: { Client: PrismaClientClass<T>; schema: string; migrationsDir: string },
-  use: (client: T) => void,
+  use: (client: T, pool: MigratedClient<T>['pool']) => void,
 ): void {
   let opened: MigratedClient<T> | undefined;
   beforeAll(async () => {
     opened = await openMigratedClient(kind, service);
-    use(opened.client);
+    use(opened.client, opened.pool);
   });
   afterAll(async () => {
     await opened?.close();

@@ -18,6 +18,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 import { bindTaskRoutes } from './http/routes.js';
 import { createTasksMetrics } from './metrics.js';
 import { startTasksSchedules } from './schedules.js';
+import { poolClient } from './store/sql-client.js';
 
 export const TASKS_SCHEMA = 'tasks';
 export const tasksMigrationsDir = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -47,6 +48,7 @@ export async function startTasks(deps: PlatformDeps): Promise<RunningService> {
   const outbox = startOutboxAcks({ db: db.client, logger: host.logger });
   const ctx: TasksContext = {
     db: db.client,
+    sql: poolClient(db.pool),
     cache: deps.cache,
     logger: host.logger,
     now: () => new Date(),

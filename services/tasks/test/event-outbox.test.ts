@@ -29,6 +29,7 @@ import { changeTask, createTask, deleteTask } from '../src/domain/tasks.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { tasksDatabase } from '../src/service.js';
 import { type OutboxKey, removePublished } from '../src/store/event-outbox.js';
+import { poolClient, type SqlClient } from '../src/store/sql-client.js';
 import { insertTask, updateTaskAtVersion } from '../src/store/task-store.js';
 
 let ownerCounter = 0;
@@ -53,12 +54,14 @@ function breakableCache(): { cache: CacheBus; inner: MemoryCacheBus; setDown(dow
 
 describe.each(databaseKinds())('tasks event outbox (%s)', (kind) => {
   let db: PrismaClient;
+  let sql: SqlClient;
   const { cache, inner, setDown } = breakableCache();
   let deferred = 0;
   /** Acknowledged, not removed: the tests that need removal run the real batcher. */
   const acknowledged: OutboxKey[] = [];
   const ctx = (now = () => new Date()): TasksContext => ({
     db,
+    sql,
     cache,
     logger: createLogger({ level: 'silent' }),
     now,
@@ -84,8 +87,9 @@ describe.each(databaseKinds())('tasks event outbox (%s)', (kind) => {
   const records = (ownerId: string) =>
     db.eventOutbox.findMany({ where: { ownerId }, orderBy: { dueAt: 'asc' } });
 
-  useMigratedClient(kind, tasksDatabase, (client) => {
+  useMigratedClient(kind, tasksDatabase, (client, pool) => {
     db = client;
+    sql = poolClient(pool);
   });
   // What the batcher would have removed: nothing a test acknowledged is left for the next one.
   afterEach(async () => {
@@ -120,7 +124,7 @@ describe.each(databaseKinds())('tasks event outbox (%s)', (kind) => {
     const owner = newOwner();
     const now = new Date();
     // Committed, never announced: what a process that dies right after the commit leaves.
-    const row = await insertTask(db, owner, newTaskState({ title: 'orphaned' }, [], now), now);
+    const row = await insertTask(sql, owner, newTaskState({ title: 'orphaned' }, [], now), now);
     expect(await records(owner)).toEqual([expect.objectContaining({ taskId: row.id, version: 1 })]);
 
     // Within the grace period the writer may still be publishing: the repair leaves it.
@@ -143,9 +147,9 @@ describe.each(databaseKinds())('tasks event outbox (%s)', (kind) => {
   it('the removal after a publish leaves the record of a later change of the same task', async () => {
     const owner = newOwner();
     const now = new Date();
-    const first = await insertTask(db, owner, newTaskState({ title: 'v1' }, [], now), now);
+    const first = await insertTask(sql, owner, newTaskState({ title: 'v1' }, [], now), now);
     const second = await updateTaskAtVersion(
-      db,
+      sql,
       owner,
       first.id,
       first.version,
@@ -162,7 +166,7 @@ describe.each(databaseKinds())('tasks event outbox (%s)', (kind) => {
     const owner = newOwner();
     const now = new Date();
     const rows = await Promise.all(
-      ['a', 'b'].map((title) => insertTask(db, owner, newTaskState({ title }, [], now), now)),
+      ['a', 'b'].map((title) => insertTask(sql, owner, newTaskState({ title }, [], now), now)),
     );
     const warnings: string[] = [];
     const logger = createLogger({ level: 'silent' });

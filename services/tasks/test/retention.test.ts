@@ -12,6 +12,7 @@ import { purgeExpired } from '../src/domain/retention.js';
 import { createTask, deleteTask } from '../src/domain/tasks.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { tasksDatabase } from '../src/service.js';
+import { poolClient, type SqlClient } from '../src/store/sql-client.js';
 
 /** What a service started without environment overrides uses. */
 const defaultRetentionSettings = () => retentionSettings(tasksEnvSchema.parse({}));
@@ -24,10 +25,12 @@ const newOwner = () => `00000000-0000-4000-8000-${String(++ownerCounter).padStar
 
 describe.each(databaseKinds())('tasks retention (%s)', (kind) => {
   let db: PrismaClient;
+  let sql: SqlClient;
   let clock = T0;
   const cache = new MemoryCacheBus({ store: new MemoryStore() });
   const ctxWith = (batchSize = 1000): TasksContext => ({
     db,
+    sql,
     cache,
     logger: createLogger({ level: 'silent' }),
     now: () => new Date(clock),
@@ -37,8 +40,9 @@ describe.each(databaseKinds())('tasks retention (%s)', (kind) => {
   const changes = (ctx: TasksContext, owner: string, since?: string) =>
     changesSince(ctx, owner, { limit: 500, ...(since ? { since } : {}) });
 
-  useMigratedClient(kind, tasksDatabase, (client) => {
+  useMigratedClient(kind, tasksDatabase, (client, pool) => {
     db = client;
+    sql = poolClient(pool);
   });
   afterAll(async () => {
     await cache.close();

@@ -2,10 +2,13 @@
 import type { CacheBus, Logger } from '@elwosa/runtime';
 import type { RetentionSettings } from '../config.js';
 import type { TasksDb } from '../store/db.js';
+import type { SqlClient } from '../store/sql-client.js';
 import type { OutboxAcks } from './outbox-acks.js';
 
 export interface TasksContext {
   db: TasksDb;
+  /** The hot-path statements (one task, the list) outside transactions: the pool under `db`. */
+  sql: SqlClient;
   cache: CacheBus;
   logger: Logger;
   now: () => Date;

@@ -35,7 +35,7 @@ export async function listPage(ctx: TasksContext, ownerId: string, query: ListTa
     q: query.q,
   };
   // One row more than asked tells whether another page exists.
-  const rows = await listTasks(ctx.db, filter, sort, after, query.limit + 1, ctx.now());
+  const rows = await listTasks(ctx.sql, filter, sort, after, query.limit + 1, ctx.now());
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {

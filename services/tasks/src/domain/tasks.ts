@@ -56,7 +56,7 @@ export async function createTask(
   const now = ctx.now();
   const state = stateFromInput(input, now);
   if (idempotencyKey === undefined) {
-    const task = toTaskDto(await insertTask(ctx.db, ownerId, state, now));
+    const task = toTaskDto(await insertTask(ctx.sql, ownerId, state, now));
     await announceCommitted(ctx, ownerId, [
       { event: { type: 'task.created', data: task }, version: task.version },
     ]);
@@ -85,7 +85,7 @@ export async function createTask(
 }
 
 export async function getTask(ctx: TasksContext, ownerId: string, id: string): Promise<TaskDto> {
-  const row = await findOwnedTask(ctx.db, ownerId, id);
+  const row = await findOwnedTask(ctx.sql, ownerId, id);
   if (!row) throw problems.notFound('no such task');
   return toTaskDto(row);
 }
@@ -99,14 +99,14 @@ export async function changeTask(
   change: (state: TaskState, now: Date) => TaskState,
 ): Promise<TaskDto> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const row = await findOwnedTask(ctx.db, ownerId, id);
+    const row = await findOwnedTask(ctx.sql, ownerId, id);
     if (!row) throw problems.notFound('no such task');
     checkPrecondition(pre, row.version);
     const now = ctx.now();
     const current = stateOf(row);
     const next = change(current, now);
     if (sameState(current, next)) return toTaskDto(row);
-    const updated = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { state: next }, now);
+    const updated = await updateTaskAtVersion(ctx.sql, ownerId, id, row.version, { state: next }, now);
     if (updated) {
       const task = toTaskDto(updated);
       await announceCommitted(ctx, ownerId, [
@@ -127,11 +127,11 @@ export async function deleteTask(
   pre: Precondition,
 ): Promise<DeletionDto> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const row = await findOwnedTask(ctx.db, ownerId, id);
+    const row = await findOwnedTask(ctx.sql, ownerId, id);
     if (!row) throw problems.notFound('no such task');
     checkPrecondition(pre, row.version);
     const now = ctx.now();
-    const deleted = await updateTaskAtVersion(ctx.db, ownerId, id, row.version, { deletedAt: now }, now);
+    const deleted = await updateTaskAtVersion(ctx.sql, ownerId, id, row.version, { deletedAt: now }, now);
     if (deleted) {
       const tombstone = toDeletionDto(deleted);
       await announceCommitted(ctx, ownerId, [

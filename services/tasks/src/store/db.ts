@@ -7,7 +7,8 @@ import { progressOf } from '../domain/progress.js';
 import type { PrismaClient, Task } from '../generated/prisma/client.js';
 
 export type TasksDb = PrismaClient;
-export type TaskRow = Task;
+/** A task as the hot-path statements return it (task-sql.ts): every column but the change sequence. */
+export type TaskRow = Omit<Task, 'changeSeq'>;
 
 const stepsSchema = z.array(z.object({ id: z.string(), title: z.string(), done: z.boolean() }));
 

@@ -1,8 +1,9 @@
 // The statements of the single-task hot paths (read one, create, write at a version) as
 // parameterised SQL, pure. Raw statements instead of Prisma's query builder: they cost a third
 // to a half less CPU per query (bench/tasks), and the benchmark baseline runs these very
-// statements through raw pg. Rows come back under the Prisma model's field names. A write
-// records its change in the event outbox in the same statement (outbox-sql.ts).
+// statements through raw pg. Rows come back under the Prisma model's field names, without the
+// change sequence (an int8: the changes feed reads it through Prisma). A write records its
+// change in the event outbox in the same statement (outbox-sql.ts).
 import { priorityRank, type TaskState } from '../domain/model.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { withOutboxRecord } from './outbox-sql.js';
@@ -24,7 +25,6 @@ export const TASK_COLUMNS = Prisma.raw(
     't.updated_at AS "updatedAt"',
     't.completed_at AS "completedAt"',
     't.deleted_at AS "deletedAt"',
-    't.change_seq AS "changeSeq"',
   ].join(', '),
 );
 

@@ -1,56 +1,60 @@
 // Database access for tasks. Every query carries the owner: another user's task is simply not
 // found. Writes are conditional on the version that was read (optimistic concurrency). The
-// single-task hot paths run the statements of task-sql.ts, the rest Prisma's query builder.
+// hot paths (one task, the list) run the statements of task-sql.ts and list-query.ts through a
+// SqlClient (sql-client.ts), the rest Prisma's query builder.
 import { randomUUID } from 'node:crypto';
 import type { ListPosition, Sort } from '../domain/cursor.js';
 import type { TaskState } from '../domain/model.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma, type Task } from '../generated/prisma/client.js';
 import type { TaskRow, TasksDb } from './db.js';
 import { recordChanges } from './event-outbox.js';
 import { buildListQuery, type ListFilter } from './list-query.js';
+import { type SqlClient, transactionClient } from './sql-client.js';
 import * as sql from './task-sql.js';
-
-type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
-type Client = TasksDb | Tx;
 
 export const newStepId = (): string => randomUUID();
 
-export async function findOwnedTask(db: Client, ownerId: string, id: string): Promise<TaskRow | null> {
-  const [row] = await db.$queryRaw<TaskRow[]>(sql.selectOwnedTask(ownerId, id));
+export async function findOwnedTask(db: SqlClient, ownerId: string, id: string): Promise<TaskRow | null> {
+  const [row] = await db.rows<TaskRow>(sql.selectOwnedTask(ownerId, id));
   return row ?? null;
 }
 
-export async function insertTask(db: Client, ownerId: string, state: TaskState, now: Date): Promise<TaskRow> {
-  const [row] = await db.$queryRaw<TaskRow[]>(sql.insertTask(randomUUID(), ownerId, state, now));
+export async function insertTask(
+  db: SqlClient,
+  ownerId: string,
+  state: TaskState,
+  now: Date,
+): Promise<TaskRow> {
+  const [row] = await db.rows<TaskRow>(sql.insertTask(randomUUID(), ownerId, state, now));
   return row!;
 }
 
 /** Writes the new state (or the tombstone) if the task still has `version`; null otherwise. */
 export async function updateTaskAtVersion(
-  db: Client,
+  db: SqlClient,
   ownerId: string,
   id: string,
   version: number,
   write: sql.TaskWrite,
   now: Date,
 ): Promise<TaskRow | null> {
-  const [row] = await db.$queryRaw<TaskRow[]>(sql.updateAtVersion(ownerId, id, version, write, now));
+  const [row] = await db.rows<TaskRow>(sql.updateAtVersion(ownerId, id, version, write, now));
   return row ?? null;
 }
 
 export function listTasks(
-  db: TasksDb,
+  db: SqlClient,
   filter: ListFilter,
   sort: Sort,
   after: ListPosition | undefined,
   limit: number,
   now: Date,
 ): Promise<TaskRow[]> {
-  return db.$queryRaw<TaskRow[]>(buildListQuery(filter, sort, after, limit, now));
+  return db.rows<TaskRow>(buildListQuery(filter, sort, after, limit, now));
 }
 
 /** Rows of the owner (tombstones included) changed after `seq`, in change order. */
-export function changedSince(db: TasksDb, ownerId: string, seq: bigint, limit: number): Promise<TaskRow[]> {
+export function changedSince(db: TasksDb, ownerId: string, seq: bigint, limit: number): Promise<Task[]> {
   return db.task.findMany({
     where: { ownerId, changeSeq: { gt: seq } },
     orderBy: { changeSeq: 'asc' },
@@ -151,7 +155,7 @@ export async function insertTaskWithKey(
       await tx.idempotencyKey.deleteMany({
         where: { ownerId, key: key.key, createdAt: { lt: key.notBefore } },
       });
-      const row = await insertTask(tx, ownerId, state, now);
+      const row = await insertTask(transactionClient(tx), ownerId, state, now);
       await tx.idempotencyKey.create({
         data: {
           ownerId,

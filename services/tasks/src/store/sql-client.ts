@@ -1,0 +1,30 @@
+// Runs the hot-path statements (task-sql.ts, list-query.ts). Outside a transaction they go
+// straight to the pg pool under Prisma's adapter: Prisma's raw-query pipeline (its request
+// handling, the adapter's value conversions, the deserialisation of every value) cost 40–60 %
+// more CPU per query than the query itself (bench/tasks; SERVICES-NOTES measures 3× for single
+// queries). Inside a Prisma interactive transaction they run through the transaction, on its
+// connection. Both return rows under the statement's column aliases with the same JavaScript
+// types (uuid and text as strings, int2/int4 as numbers, timestamptz as Date, text[] as
+// arrays, jsonb parsed); statements that return int8 columns are not run through the pool
+// (pg returns them as strings, Prisma as bigint).
+import type pg from 'pg';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { TasksDb } from './db.js';
+
+export interface SqlClient {
+  rows<T>(statement: Prisma.Sql): Promise<T[]>;
+}
+
+type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
+
+export function poolClient(pool: pg.Pool): SqlClient {
+  return {
+    async rows<T>(statement: Prisma.Sql): Promise<T[]> {
+      return (await pool.query(statement.text, statement.values)).rows as T[];
+    },
+  };
+}
+
+export function transactionClient(tx: Tx): SqlClient {
+  return { rows: <T>(statement: Prisma.Sql) => tx.$queryRaw<T[]>(statement) };
+}
