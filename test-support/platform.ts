@@ -49,6 +49,8 @@ export interface TestPlatformOptions {
   env?: Record<string, string>;
   /** Redis URL override for the real backends (e.g. through a TcpProxy). */
   redisUrl?: string;
+  /** Rewrites the real test database's URL the platform connects with (e.g. through a TcpProxy). */
+  routeDatabase?: (url: string) => string;
 }
 
 /** Starts the platform; retries with fresh ports when another process took one meanwhile. */
@@ -68,7 +70,7 @@ async function startOnce(options: TestPlatformOptions): Promise<TestPlatform> {
   const env: Record<string, string> = { ELWOSA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env };
   for (const t of TARGETS) env[`ELWOSA_PORT_${targetEnvName(t)}`] = String(await freePort());
   const database = options.kind === 'real' ? await createTestDatabase() : undefined;
-  if (database) env.DATABASE_URL = database.url;
+  if (database) env.DATABASE_URL = options.routeDatabase?.(database.url) ?? database.url;
   const config = toPlatformConfig(platformEnvSchema.parse(env));
   const logs: string[] = [];
   const logger = createLogger({
