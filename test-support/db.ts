@@ -37,6 +37,20 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Kills every connection to the real database at `url` but this call's own; resolves how many. */
+export async function terminateConnections(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const killed = await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return killed.rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createTestDatabase(prefix?: string): Promise<TestDatabase> {
   const name = uniqueDatabaseName(prefix);
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));

@@ -5,18 +5,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveRealPg, haveRealRedis, TEST_REDIS_URL } from '../../../test-support/backends.ts';
+import { terminateConnections } from '../../../test-support/db.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
 import { TcpProxy } from '../../../test-support/tcp-proxy.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 import { Api, PASSWORD, registerAndLogin, type Tokens } from './client.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not reached in time');
-}
 
 // These faults need the real servers; CI (ELWOSA_REQUIRE_REAL_BACKENDS=1) always has them.
 describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and Redis', () => {
@@ -49,8 +42,16 @@ describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and
     expect((await fetch(`${platform.urlOf('gateway')}/readyz`)).status).toBe(503);
 
     await proxy.restore();
-    await eventually(async () => (await api.get('/api/auth/me', user.accessToken)).status === 200);
-    await eventually(async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200);
+    await waitFor(
+      async () => (await api.get('/api/auth/me', user.accessToken)).status === 200,
+      'the service to answer again',
+      15_000,
+    );
+    await waitFor(
+      async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200,
+      'readiness to return',
+      15_000,
+    );
   });
 
   it('a password change whose audit entry cannot be written changes nothing', async () => {
@@ -96,20 +97,19 @@ describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and
   });
 
   it('survives killed PostgreSQL connections: 503 at worst, never 500, then recovers', async () => {
-    const admin = new pg.Client({ connectionString: platform.deps.databaseUrl });
-    await admin.connect();
-    try {
-      const killed = await admin.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-      );
-      expect(killed.rowCount).toBeGreaterThan(0);
-    } finally {
-      await admin.end();
-    }
+    expect(await terminateConnections(platform.deps.databaseUrl!)).toBeGreaterThan(0);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await api.get('/api/auth/sessions', user.accessToken)).status);
     expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
-    await eventually(async () => (await api.get('/api/auth/sessions', user.accessToken)).status === 200);
-    await eventually(async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200);
+    await waitFor(
+      async () => (await api.get('/api/auth/sessions', user.accessToken)).status === 200,
+      'the service to answer again',
+      15_000,
+    );
+    await waitFor(
+      async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200,
+      'readiness to return',
+      15_000,
+    );
   });
 });

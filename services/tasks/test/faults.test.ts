@@ -2,22 +2,14 @@
 // run on the pg pool rather than through Prisma: PostgreSQL taken away (through a proxy, the
 // shared server keeps running) and its connections killed. Requests get 503 problem+json, never
 // 500, nothing is half written, and the service resumes by itself.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveRealPg, haveRealRedis, TEST_PG_URL } from '../../../test-support/backends.ts';
+import { terminateConnections } from '../../../test-support/db.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test-support/platform.ts';
 import { TcpProxy } from '../../../test-support/tcp-proxy.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 import { Api } from '../../auth/test/client.js';
 import { newUser, PLATFORM_ENV, type Task, TaskClient } from './support.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not reached in time');
-}
 
 describe.runIf(haveRealPg() && haveRealRedis())(
   'tasks hot paths under database faults (real backends)',
@@ -72,27 +64,22 @@ describe.runIf(haveRealPg() && haveRealRedis())(
       } finally {
         await proxy.restore();
       }
-      await eventually(async () => (await tasks.list()).status === 200);
+      await waitFor(async () => (await tasks.list()).status === 200, 'the service to answer again', 15_000);
       const after = await tasks.list();
       expect(after.body.items.map((t) => t.title)).toEqual(['before the fault']);
       expect(after.body.items[0]?.version).toBe(task.version);
     });
 
     it('survives killed PostgreSQL connections: 503 at worst, never 500, then recovers', async () => {
-      const admin = new pg.Client({ connectionString: platform.deps.databaseUrl });
-      await admin.connect();
-      try {
-        // The platform's connections come through the proxy; this one is direct and spared.
-        const killed = await admin.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-        );
-        expect(killed.rowCount).toBeGreaterThan(0);
-      } finally {
-        await admin.end();
-      }
+      // The platform's connections come through the proxy; every one is killed.
+      expect(await terminateConnections(platform.deps.databaseUrl!)).toBeGreaterThan(0);
       const statuses = (await hotPaths()).map((res) => res.status);
       expect(statuses.every((s) => [200, 201, 503].includes(s))).toBe(true);
-      await eventually(async () => (await hotPaths()).every((res) => res.status < 300));
+      await waitFor(
+        async () => (await hotPaths()).every((res) => res.status < 300),
+        'the service to answer again',
+        15_000,
+      );
     });
   },
 );

@@ -7,17 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { haveRealRedis, TEST_REDIS_URL } from '../../../../test-support/backends.ts';
 import { TcpProxy } from '../../../../test-support/tcp-proxy.ts';
+import { waitFor } from '../../../../test-support/wait.ts';
 import { type Harness, startHarness } from '../support/harness.js';
 import { rawRequest } from '../support/raw-request.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not reached in time');
-}
 
 function upgradeStatus(url: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,8 +66,12 @@ describe.runIf(haveRealRedis())('the gateway when Redis goes away (real Redis)',
     );
 
     await proxy.restore();
-    await eventually(async () => (await authed()).status === 200);
-    await eventually(async () => (await rawRequest(h.url, 'GET', '/readyz')).status === 200);
+    await waitFor(async () => (await authed()).status === 200, 'the service to answer again', 15_000);
+    await waitFor(
+      async () => (await rawRequest(h.url, 'GET', '/readyz')).status === 200,
+      'readiness to return',
+      15_000,
+    );
     expect(await upgradeStatus(h.wsUrl, token)).toBe(101);
     const after = (await rawRequest(h.url, 'GET', '/metrics')).body;
     expect(after).toMatch(
