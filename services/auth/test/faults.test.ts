@@ -30,6 +30,20 @@ describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and
     await proxy?.close();
   });
 
+  /** `path` answers 200 again and auth is ready again, without a restart. */
+  const recovered = async (path: string) => {
+    await waitFor(
+      async () => (await api.get(path, user.accessToken)).status === 200,
+      `${path} to answer`,
+      15_000,
+    );
+    await waitFor(
+      async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200,
+      'auth to be ready',
+      15_000,
+    );
+  };
+
   it('answers 503 while Redis is away (fail closed), then recovers without a restart', async () => {
     await proxy.cut();
     const me = await api.get('/api/auth/me', user.accessToken);
@@ -42,16 +56,7 @@ describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and
     expect((await fetch(`${platform.urlOf('gateway')}/readyz`)).status).toBe(503);
 
     await proxy.restore();
-    await waitFor(
-      async () => (await api.get('/api/auth/me', user.accessToken)).status === 200,
-      'the service to answer again',
-      15_000,
-    );
-    await waitFor(
-      async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200,
-      'readiness to return',
-      15_000,
-    );
+    await recovered('/api/auth/me');
   });
 
   it('a password change whose audit entry cannot be written changes nothing', async () => {
@@ -101,15 +106,6 @@ describe.runIf(haveRealPg() && haveRealRedis())('faults with real PostgreSQL and
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await api.get('/api/auth/sessions', user.accessToken)).status);
     expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
-    await waitFor(
-      async () => (await api.get('/api/auth/sessions', user.accessToken)).status === 200,
-      'the service to answer again',
-      15_000,
-    );
-    await waitFor(
-      async () => (await fetch(`${platform.urlOf('auth')}/readyz`)).status === 200,
-      'readiness to return',
-      15_000,
-    );
+    await recovered('/api/auth/sessions');
   });
 });
