@@ -3,7 +3,9 @@
 // (gateway process → tasks process, JWT + live-session check, validation, Prisma, events in
 // Redis) against a baseline that runs the same SQL with raw `pg` behind a bare node:http
 // server, measured in the same run on the same database (real PostgreSQL and Redis). Phases
-// alternate between the two sides to spread machine noise. Prints one JSON line.
+// alternate between the two sides to spread machine noise. Besides each side's own processes,
+// the CPU per request of the PostgreSQL backends on the bench database and of Redis is reported
+// (null when PostgreSQL is not on this machine). Prints one JSON line.
 //
 //   npx tsc -b && node bench/tasks/tasks-api.mjs
 //   env: PG_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (redis://127.0.0.1:6379),
@@ -18,6 +20,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { median, reachable, round } from '../lib.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -95,6 +98,7 @@ async function main() {
   };
   const children = [];
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  let redis;
   try {
     // Auth and tasks in one process, the gateway in another: one target set per process, as deployed.
     children.push(startPlatform(['auth,tasks'], env));
@@ -169,10 +173,17 @@ async function main() {
       baseline: [base.child],
     };
     const cpuOfSide = (side) => Promise.all(processesOf[side].map(cpuOfPid));
+    redis = new Redis(redisUrl, { lazyConnect: true });
+    await redis.connect();
+    const backendsCpu = async () => ({
+      postgres: await postgresCpuByPid(pool),
+      redis: await redisCpuMs(redis),
+    });
     const run = async (side, scenario, seconds) => {
       let next = 0;
       const s = sides[side];
       const before = await cpuOfSide(side);
+      const backendsBefore = await backendsCpu();
       const result = await autocannon({
         url: s.url,
         connections,
@@ -180,7 +191,16 @@ async function main() {
         setupClient: (client) => client.setRequests([scenarios[scenario](s, users[next++ % users.length])]),
       });
       const cpuMs = (await cpuOfSide(side)).map((ms, i) => ms - before[i]);
+      const backendsAfter = await backendsCpu();
       const perRequest = (ms) => ms / Math.max(1, result.requests.total);
+      // Backends that started during the phase count from zero; none at all: not on this machine.
+      const postgresMs =
+        backendsAfter.postgres.size === 0
+          ? undefined
+          : [...backendsAfter.postgres].reduce(
+              (sum, [pid, ms]) => sum + ms - (backendsBefore.postgres.get(pid) ?? 0),
+              0,
+            );
       return {
         reqPerSec: result.requests.average,
         p50Ms: result.latency.p50,
@@ -189,6 +209,8 @@ async function main() {
         cpuMsPerReq: perRequest(cpuMs.reduce((a, b) => a + b, 0)),
         // The service side's two processes apart: auth+tasks, then the gateway.
         processCpuMsPerReq: cpuMs.map(perRequest),
+        postgresCpuMsPerReq: postgresMs === undefined ? undefined : perRequest(postgresMs),
+        redisCpuMsPerReq: perRequest(backendsAfter.redis - backendsBefore.redis),
       };
     };
 
@@ -210,6 +232,13 @@ async function main() {
         p99Ms: median(xs.map((x) => x.p99Ms)),
         failed: xs.reduce((n, x) => n + x.failed, 0),
         cpuMsPerRequest: round(median(xs.map((x) => x.cpuMsPerReq)), 3),
+        backendsCpuMsPerRequest: {
+          postgres:
+            xs[0].postgresCpuMsPerReq === undefined
+              ? null
+              : round(median(xs.map((x) => x.postgresCpuMsPerReq)), 3),
+          redis: round(median(xs.map((x) => x.redisCpuMsPerReq)), 3),
+        },
         ...(xs[0].processCpuMsPerReq.length === 2
           ? {
               cpuMsPerRequestOf: {
@@ -258,6 +287,7 @@ async function main() {
       }),
     );
   } finally {
+    redis?.disconnect();
     await pool.end();
     await Promise.all(children.map(stop));
     await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
@@ -325,6 +355,28 @@ function stop(child) {
 }
 
 /** CPU time (user + system, ms) of a child process so far, from /proc. */
+/** CPU (ms) of each PostgreSQL backend on the pool's database, by pid; empty when PostgreSQL runs elsewhere. */
+async function postgresCpuByPid(pool) {
+  const { readFile } = await import('node:fs/promises');
+  const { rows } = await pool.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const byPid = new Map();
+  for (const { pid } of rows) {
+    // A pid of another machine's server may name an unrelated process here.
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmdline.startsWith('postgres')) continue;
+    const ms = await cpuOfPid({ pid }).catch(() => undefined);
+    if (ms !== undefined) byPid.set(pid, ms);
+  }
+  return byPid;
+}
+
+/** Redis's own CPU so far (ms, every thread), from INFO. */
+async function redisCpuMs(redis) {
+  const info = await redis.info('cpu');
+  const field = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
+}
+
 async function cpuOfPid(child) {
   const { readFile } = await import('node:fs/promises');
   const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
