@@ -354,7 +354,6 @@ function stop(child) {
   });
 }
 
-/** CPU time (user + system, ms) of a child process so far, from /proc. */
 /** CPU (ms) of each PostgreSQL backend on the pool's database, by pid; empty when PostgreSQL runs elsewhere. */
 async function postgresCpuByPid(pool) {
   const { readFile } = await import('node:fs/promises');
@@ -377,6 +376,7 @@ async function redisCpuMs(redis) {
   return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
 }
 
+/** CPU time (user + system, ms) of a child process so far, from /proc. */
 async function cpuOfPid(child) {
   const { readFile } = await import('node:fs/promises');
   const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1].split(' ');
