@@ -4,10 +4,10 @@
 import { afterAll, beforeAll } from 'vitest';
 import {
   createPrismaClient,
-  type PrismaClientClass,
   type PrismaClientLike,
   type PrismaHandle,
   runMigrations,
+  type ServiceSchema,
 } from '../services/runtime/src/index.js';
 import { haveRealPg } from './backends.ts';
 import { createEmbeddedTestDatabase, createTestDatabase } from './db.ts';
@@ -25,7 +25,7 @@ export interface MigratedClient<T extends PrismaClientLike> {
 
 export async function openMigratedClient<T extends PrismaClientLike>(
   kind: DatabaseKind,
-  service: { Client: PrismaClientClass<T>; schema: string; migrationsDir: string },
+  service: ServiceSchema<T>,
   poolSize = 2,
 ): Promise<MigratedClient<T>> {
   const database = kind === 'real' ? await createTestDatabase() : await createEmbeddedTestDatabase();
@@ -60,7 +60,7 @@ export async function openMigratedClient<T extends PrismaClientLike>(
  */
 export function useMigratedClient<T extends PrismaClientLike>(
   kind: DatabaseKind,
-  service: { Client: PrismaClientClass<T>; schema: string; migrationsDir: string },
+  service: ServiceSchema<T>,
   use: (client: T, pool: MigratedClient<T>['pool']) => void,
 ): void {
   let opened: MigratedClient<T> | undefined;

@@ -7,17 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createPrismaClient,
-  type PrismaClientClass,
   type PrismaClientLike,
   runMigrations,
+  type ServiceSchema,
 } from '../services/runtime/src/index.js';
 import { createTestDatabase } from './db.ts';
-
-export interface ServiceMigrations<T extends PrismaClientLike> {
-  Client: PrismaClientClass<T>;
-  schema: string;
-  migrationsDir: string;
-}
 
 /** A copy of the migrations directory without `*_<name>` and what follows it. */
 async function migrationsBefore(migrationsDir: string, name: string): Promise<string> {
@@ -31,7 +25,7 @@ async function migrationsBefore(migrationsDir: string, name: string): Promise<st
 }
 
 export async function checkUpgrade<T extends PrismaClientLike>(
-  service: ServiceMigrations<T>,
+  service: ServiceSchema<T>,
   migration: string,
   previousRows: string,
   check: (client: T) => Promise<void>,
@@ -42,14 +36,7 @@ export async function checkUpgrade<T extends PrismaClientLike>(
     const migrate = (migrationsDir: string) =>
       runMigrations({ connectionString: database.url, schema: service.schema, migrationsDir });
     await migrate(previous);
-    const pg = (await import('pg')).default;
-    const raw = new pg.Client({ connectionString: database.url });
-    await raw.connect();
-    try {
-      await raw.query(previousRows);
-    } finally {
-      await raw.end();
-    }
+    await database.pool.query(previousRows);
     await migrate(service.migrationsDir);
     const handle = createPrismaClient(service.Client, {
       databaseUrl: database.url,
