@@ -7,6 +7,8 @@ import { progressOf } from '../domain/progress.js';
 import type { PrismaClient, Task } from '../generated/prisma/client.js';
 
 export type TasksDb = PrismaClient;
+/** The client inside an interactive transaction. */
+export type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
 /** A task as the hot-path statements return it (task-sql.ts): every column but the change sequence. */
 export type TaskRow = Omit<Task, 'changeSeq'>;
 

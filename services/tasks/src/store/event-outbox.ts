@@ -7,14 +7,12 @@
 // FOR SHARE, then the records FOR UPDATE SKIP LOCKED), so the two never wait on each other in a
 // cycle; while the repair holds a task, a write to it waits, and its own events follow.
 import { Prisma } from '../generated/prisma/client.js';
-import type { TaskRow, TasksDb } from './db.js';
+import type { TaskRow, TasksDb, Tx } from './db.js';
 import { type OutboxKey, recordInOutbox, removePublishedSql } from './outbox-sql.js';
 
 export type { OutboxKey };
 
 import { TASK_COLUMNS } from './task-sql.js';
-
-type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
 
 /** Records the owner's tasks as changed now, at their current version (in the changing transaction). */
 export async function recordChanges(tx: Tx, ownerId: string, taskIds: readonly string[], now: Date) {

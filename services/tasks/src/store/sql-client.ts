@@ -9,13 +9,11 @@
 // (pg returns them as strings, Prisma as bigint).
 import type pg from 'pg';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { TasksDb } from './db.js';
+import type { Tx } from './db.js';
 
 export interface SqlClient {
   rows<T>(statement: Prisma.Sql): Promise<T[]>;
 }
-
-type Tx = Parameters<Parameters<TasksDb['$transaction']>[0]>[0];
 
 export function poolClient(pool: pg.Pool): SqlClient {
   return {
